@@ -1,0 +1,1 @@
+"""The built-in plugins: each dump layout and each export format is one module here."""

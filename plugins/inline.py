@@ -1,0 +1,123 @@
+"""The ``inline`` layout: meta line, title glued to authors (`` · affiliation``), abstract.
+
+Grammar: ``grammars/inline.lark``. The title/author boundary is found by
+:func:`profileparse.names.split_glued`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lark import Token, Transformer
+
+from profileparse.hookspecs import hookimpl
+from profileparse.layouts import (
+    Layout,
+    LayoutResult,
+    RecordLines,
+    diagnostic,
+    meta_paper,
+    record_shape,
+    split_broken_meta,
+)
+from profileparse.model import Diagnostic, Paper, Severity
+from profileparse.names import split_glued
+
+_LONG = 25  # words
+
+
+class InlineTransformer(Transformer[Token, Any]):
+    """Turns the inline grammar's rules into the model."""
+
+    def start(self, children: list[Any]) -> LayoutResult:
+        papers: list[Paper] = []
+        diagnostics: list[Diagnostic] = []
+        for record_papers, record_diagnostics in children:
+            papers.extend(record_papers)
+            diagnostics.extend(record_diagnostics)
+        return LayoutResult(papers=papers, diagnostics=diagnostics)
+
+    def preamble(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
+        message = "text before the first paper record was not read"
+        return [], [diagnostic(Severity.WARNING, "preamble", message, children[0], children[-1])]
+
+    def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
+        papers: list[Paper] = []
+        diagnostics: list[Diagnostic] = []
+        for record in split_broken_meta(children[0], children[1:], expected=2):
+            papers.append(_paper(record, diagnostics))
+        return papers, diagnostics
+
+
+def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
+    fields: dict[str, Any] = meta_paper(record, diagnostics)
+    lines = record.lines
+    glued: Token | None = None
+    abstract: Token | None = None
+    if len(lines) >= 2:
+        glued, abstract = lines[0], lines[1]
+    elif len(lines) == 1:
+        if len(lines[0].split()) >= _LONG and split_glued(lines[0]).cost == float("inf"):
+            abstract = lines[0]
+        else:
+            glued = lines[0]
+    for extra in lines[2:]:
+        diagnostics.append(
+            diagnostic(
+                Severity.WARNING,
+                "extra-line",
+                "an inline record has a meta line, a title+authors line and an abstract; "
+                "this line is none of them and was not read",
+                extra,
+            )
+        )
+    last = lines[-1] if lines else None
+    if glued is None:
+        message = "this record has no title and author line"
+        diagnostics.append(diagnostic(Severity.ERROR, "missing-title", message, record.meta, last))
+    else:
+        split = split_glued(glued)
+        fields["title"] = split.title
+        fields["authors"] = split.authors.names
+        fields["et_al"] = split.authors.et_al
+        fields["affiliation"] = split.authors.affiliation
+        if not split.authors.names:
+            diagnostics.append(
+                diagnostic(
+                    Severity.ERROR,
+                    "missing-authors",
+                    "no author names found at the end of this title line",
+                    glued,
+                )
+            )
+    if abstract is None:
+        message = "this record has no abstract line"
+        diagnostics.append(
+            diagnostic(Severity.ERROR, "missing-abstract", message, record.meta, last)
+        )
+    else:
+        fields["abstract"] = abstract.strip()
+    return Paper(**fields)
+
+
+def sniff(text: str) -> float:
+    """0.9 for records of three lines (meta, title+authors, abstract); else low."""
+    metas, gap = record_shape(text)
+    if metas == 0 or gap is None:
+        return 0.0
+    if 1.5 <= gap < 2.5:
+        return 0.9
+    return 0.3 if gap < 1.5 else 0.1
+
+
+@hookimpl
+def register_layouts(register: Any) -> None:
+    register(
+        Layout(
+            name="inline",
+            description="meta line, title glued to authors (and · affiliation), abstract",
+            grammar="inline.lark",
+            transformer=InlineTransformer,
+            sniff=sniff,
+        )
+    )

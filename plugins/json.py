@@ -1,0 +1,29 @@
+"""The ``json`` format: the whole document as one JSON object."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from profileparse.formats import Format
+from profileparse.hookspecs import hookimpl
+from profileparse.model import Document
+from profileparse.serialize import to_data
+
+
+def dump(document: Document, /, *, indent: int | None = 2, ensure_ascii: bool = False) -> str:
+    """``indent``: spaces per level (``None`` for one line); ``ensure_ascii``: escape
+    non-ASCII characters."""
+    return json.dumps(to_data(document), indent=indent, ensure_ascii=ensure_ascii) + "\n"
+
+
+@hookimpl
+def register_formats(register: Any) -> None:
+    register(
+        Format(
+            name="json",
+            suffix=".json",
+            description="the whole document as one JSON object",
+            dump=dump,
+        )
+    )

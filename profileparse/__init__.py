@@ -1,0 +1,61 @@
+"""profileparse: researcher-profile dumps into structured data.
+
+>>> import profileparse
+>>> doc = profileparse.parse("Abstract:We study parsing.")
+>>> doc.layout, doc.papers[0].abstract
+('abstracts', 'We study parsing.')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from profileparse.errors import ParseError, PluginError
+from profileparse.formats import Format
+from profileparse.hookspecs import hookimpl
+from profileparse.layouts import Layout, LayoutResult
+from profileparse.model import Diagnostic, Document, Paper, PaperDate, Profile, Severity, Span
+from profileparse.parsing import detect_layout, parse, parse_file
+from profileparse.registry import get_plugin_manager, get_registry
+
+__all__ = [
+    "Diagnostic",
+    "Document",
+    "Format",
+    "Layout",
+    "LayoutResult",
+    "Paper",
+    "PaperDate",
+    "ParseError",
+    "PluginError",
+    "Profile",
+    "Severity",
+    "Span",
+    "__version__",
+    "detect_layout",
+    "dumps",
+    "get_plugin_manager",
+    "hookimpl",
+    "parse",
+    "parse_file",
+]
+
+__version__ = "0.1.0"
+
+
+def dumps(document: Document, format: str = "json", **options: Any) -> str:  # noqa: A002
+    """Render ``document`` in the named format (``json`` or any plugin's format).
+
+    Keyword options go to the format (for ``json``: ``indent``, ``ensure_ascii``); an
+    option the format does not take is a ``ValueError`` that lists the ones it does.
+    """
+    chosen = get_registry().format(format)
+    try:
+        out = chosen.dump(document, **options)
+    except TypeError as exc:
+        if options and "argument" in str(exc):
+            raise ValueError(f"format {format!r}: {exc}") from None
+        raise
+    if isinstance(out, bytes):
+        return out.decode("utf-8")
+    return out

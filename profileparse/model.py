@@ -1,0 +1,184 @@
+"""The data model every layout parses into and every format exports from.
+
+All classes are frozen attrs classes with slots; sequences are tuples so a parsed
+:class:`Document` is hashable and safe to share. Serialization lives elsewhere
+(:mod:`profileparse.serialize`); this module only says what the values are.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+from attrs import field, frozen, validators
+
+__all__ = [
+    "Diagnostic",
+    "Document",
+    "Paper",
+    "PaperDate",
+    "Profile",
+    "Severity",
+    "Span",
+]
+
+_non_negative = validators.ge(0)
+_optional_non_negative = validators.optional(_non_negative)
+
+
+def _positive_line(instance: Any, attribute: Any, value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{attribute.name} must be a 1-based line number, got {value}")
+
+
+@frozen
+class Span:
+    """The input lines (1-based, inclusive) a profile header or paper came from."""
+
+    start_line: int = field(validator=_positive_line)
+    end_line: int = field(validator=_positive_line)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end_line < self.start_line:
+            raise ValueError(f"span ends ({self.end_line}) before it starts ({self.start_line})")
+
+    def __contains__(self, line: object) -> bool:
+        return isinstance(line, int) and self.start_line <= line <= self.end_line
+
+
+@frozen
+class PaperDate:
+    """A calendar date whose year may be unknown.
+
+    The site shows recent papers as ``Apr 7`` with no year; that is kept as
+    ``PaperDate(year=None, month=4, day=7)`` rather than guessed.
+    """
+
+    year: int | None = field(validator=validators.optional(validators.ge(1)))
+    month: int = field(validator=[validators.ge(1), validators.le(12)])
+    day: int = field(validator=validators.ge(1))
+
+    def __attrs_post_init__(self) -> None:
+        # A yearless Feb 29 is valid: some year has it.
+        year = 2000 if self.year is None else self.year
+        last = calendar.monthrange(year, self.month)[1]
+        if self.day > last:
+            raise ValueError(f"day {self.day} is out of range for month {self.month}")
+
+    def isoformat(self) -> str:
+        """``YYYY-MM-DD``, or the XML Schema gMonthDay ``--MM-DD`` when the year is unknown."""
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @classmethod
+    def fromisoformat(cls, text: str) -> PaperDate:
+        """Inverse of :meth:`isoformat`."""
+        if text.startswith("--"):
+            month, day = text[2:].split("-")
+            return cls(year=None, month=int(month), day=int(day))
+        year, month, day = text.split("-")
+        return cls(year=int(year), month=int(month), day=int(day))
+
+
+class Severity(str, enum.Enum):
+    """How bad a :class:`Diagnostic` is. ``error`` means data was not read as intended."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@frozen
+class Diagnostic:
+    """A problem found in the input, with the lines it covers (1-based, inclusive)."""
+
+    severity: Severity = field(converter=Severity)
+    code: str
+    message: str
+    line: int = field(validator=_positive_line)
+    column: int = field(default=1, validator=_positive_line)
+    end_line: int = field(default=0)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end_line == 0:
+            object.__setattr__(self, "end_line", self.line)
+        elif self.end_line < self.line:
+            raise ValueError(f"diagnostic ends ({self.end_line}) before it starts ({self.line})")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self, source: str | None = None) -> str:
+        """``source:line:col: severity: message``, the form compilers and editors understand."""
+        return f"{source or '<input>'}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+def _authors(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@frozen
+class Paper:
+    """One paper record as the dump shows it."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = field(default=(), converter=_authors)
+    et_al: bool = False
+    affiliation: str | None = None
+    category: str | None = None
+    date: PaperDate | None = None
+    has_code: bool = False
+    score: float | None = field(default=None, validator=_optional_non_negative)
+    abstract: str | None = None
+    span: Span | None = None
+
+
+@frozen
+class Profile:
+    """The researcher-profile header of a ``profile`` dump."""
+
+    name: str | None = None
+    category: str | None = None
+    h_index: int | None = field(default=None, validator=_optional_non_negative)
+    paper_count: int | None = field(default=None, validator=_optional_non_negative)
+    citations: int | None = field(default=None, validator=_optional_non_negative)
+    novelty: int | None = field(
+        default=None, validator=validators.optional([validators.ge(0), validators.le(100)])
+    )
+    ai_score: int | None = field(default=None, validator=_optional_non_negative)
+    listed_papers: int | None = field(default=None, validator=_optional_non_negative)
+    span: Span | None = None
+
+
+def _papers(value: Iterable[Paper]) -> tuple[Paper, ...]:
+    return tuple(value)
+
+
+def _diagnostics(value: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    return tuple(value)
+
+
+@frozen
+class Document:
+    """Everything parsed from one dump: header, papers, and the problems found."""
+
+    source: str | None = None
+    layout: str | None = None
+    profile: Profile | None = None
+    papers: tuple[Paper, ...] = field(default=(), converter=_papers)
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), converter=_diagnostics)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def ok(self) -> bool:
+        """True when no error diagnostic was raised (warnings are allowed)."""
+        return not self.errors

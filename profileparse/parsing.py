@@ -1,0 +1,182 @@
+"""The parsing pipeline: normalise the text, pick a layout, run its grammar, collect."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+from lark import Lark, LarkError, UnexpectedInput
+
+from profileparse.errors import ParseError
+from profileparse.layouts import Layout, LayoutResult
+from profileparse.model import Diagnostic, Document, Paper, Severity
+from profileparse.registry import get_registry
+
+__all__ = ["detect_layout", "parse", "parse_file"]
+
+_BOM = "\ufeff"
+
+
+def normalise(text: str) -> str:
+    """The text the grammars read: no BOM, ``\\n`` line ends, no trailing white space on
+    any line, and a final newline. Line numbers and the columns of content are unchanged."""
+    if text.startswith(_BOM):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return "".join(line.rstrip() + "\n" for line in lines)
+
+
+@functools.cache
+def _parser(layout: Layout) -> Lark:
+    return Lark.open_from_package(
+        layout.package,
+        layout.grammar,
+        ("",),
+        parser="lalr",
+        lexer="contextual",
+        cache=True,
+        transformer=layout.transformer(),
+    )
+
+
+def _scores(text: str) -> list[tuple[float, str]]:
+    registry = get_registry()
+    return sorted(
+        ((entry.item.sniff(text), name) for name, entry in registry.layouts.items()),
+        reverse=True,
+    )
+
+
+def _detect(text: str) -> str | None:
+    scores = _scores(text)
+    if not scores or scores[0][0] <= 0:
+        return None
+    return scores[0][1]
+
+
+def detect_layout(text: str) -> str:
+    """The name of the layout ``text`` fits best; ``ParseError`` when it fits none."""
+    name = _detect(normalise(text))
+    if name is None:
+        raise ParseError(_NO_LAYOUT, line=1, text=_first_line(text), code="no-layout")
+    return name
+
+
+_NO_LAYOUT = (
+    "the text does not look like a profile, inline or abstracts dump "
+    "(no meta lines such as 'CLJun 29, 2023Code', no 'Abstract:' lines)"
+)
+
+
+def _first_line(text: str) -> str:
+    return text.lstrip(_BOM).split("\n", 1)[0].rstrip("\r")
+
+
+def _line_count(text: str) -> int:
+    return max(text.count("\n"), 1)
+
+
+def parse(
+    text: str,
+    *,
+    layout: str | None = None,
+    source: str | None = None,
+    strict: bool = False,
+    reference_year: int | None = None,
+) -> Document:
+    """Parse a dump into a :class:`~profileparse.Document`.
+
+    ``layout`` names the layout (``profile``, ``inline``, ``abstracts`` or a plugin's);
+    ``None`` detects it. Problems become diagnostics in the document; with
+    ``strict=True`` the first error raises :class:`~profileparse.ParseError` instead.
+    ``reference_year`` gives yearless dates (``Apr 7``) that year.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes the dump as str, not {type(text).__name__}")
+    prepared = normalise(text)
+    name = layout if layout is not None else _detect(prepared)
+    if name is None:
+        diagnostics: tuple[Diagnostic, ...] = ()
+        if prepared.strip():
+            diagnostics = (
+                Diagnostic(Severity.ERROR, "no-layout", _NO_LAYOUT, 1, 1, _line_count(prepared)),
+            )
+        document = Document(source=source, layout=None, diagnostics=diagnostics)
+    else:
+        chosen = get_registry().layout(name)
+        result = _run(chosen, prepared)
+        papers = result.papers
+        if reference_year is not None:
+            papers = tuple(_with_year(p, reference_year) for p in papers)
+        document = Document(
+            source=source,
+            layout=chosen.name,
+            profile=result.profile,
+            papers=papers,
+            diagnostics=sorted(result.diagnostics, key=lambda d: (d.line, d.column)),
+        )
+    if strict and document.errors:
+        raise _as_error(document.errors[0], prepared, source)
+    return document
+
+
+def _run(layout: Layout, prepared: str) -> LayoutResult:
+    try:
+        result = _parser(layout).parse(prepared)
+    except UnexpectedInput as exc:  # the grammars accept any line; this is a plugin bug
+        line = exc.line if exc.line > 0 else 1
+        return LayoutResult(
+            diagnostics=(
+                Diagnostic(
+                    Severity.ERROR,
+                    "syntax",
+                    f"the {layout.name} grammar cannot read this line",
+                    line,
+                    max(exc.column, 1),
+                    _line_count(prepared),
+                ),
+            )
+        )
+    except LarkError as exc:
+        raise RuntimeError(f"layout {layout.name!r} failed: {exc}") from exc
+    if not isinstance(result, LayoutResult):
+        raise TypeError(
+            f"layout {layout.name!r}: the transformer's start rule returned "
+            f"{type(result).__name__}, not LayoutResult"
+        )
+    return result
+
+
+def _with_year(paper: Paper, year: int) -> Paper:
+    if paper.date is None or paper.date.year is not None:
+        return paper
+    try:
+        return attrs.evolve(paper, date=attrs.evolve(paper.date, year=year))
+    except ValueError:  # Feb 29 in a year without one: keep it yearless
+        return paper
+
+
+def _as_error(diag: Diagnostic, prepared: str, source: str | None) -> ParseError:
+    lines = prepared.split("\n")
+    text = lines[diag.line - 1] if 0 < diag.line <= len(lines) else ""
+    return ParseError(
+        diag.message, line=diag.line, column=diag.column, text=text, source=source, code=diag.code
+    )
+
+
+def parse_file(path: str | os.PathLike[str], **options: Any) -> Document:
+    """Read ``path`` as UTF-8 (a BOM is fine) and :func:`parse` it.
+
+    ``source`` defaults to the path as given. Other keyword arguments go to :func:`parse`.
+    """
+    file = Path(path)
+    text = file.read_text(encoding="utf-8-sig")
+    options.setdefault("source", os.fspath(path))
+    return parse(text, **options)

@@ -1,0 +1,131 @@
+"""The plugin manager, and the registry of layouts and formats it collects."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+import pluggy
+from attrs import frozen
+
+from profileparse import hookspecs
+from profileparse.errors import PluginError
+from profileparse.formats import Format
+from profileparse.layouts import Layout
+
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "Entry",
+    "Registry",
+    "get_plugin_manager",
+    "get_registry",
+]
+
+# The built-in plugins: registered through the same hooks a third-party plugin uses.
+BUILTIN_PLUGINS = (
+    "profileparse.plugins.profile",
+    "profileparse.plugins.inline",
+    "profileparse.plugins.abstracts",
+    "profileparse.plugins.json",
+)
+BUILTIN = "built-in"
+
+T = TypeVar("T", Layout, Format)
+
+
+@frozen
+class Entry(Generic[T]):
+    """A registered layout or format and where it came from."""
+
+    item: T
+    origin: str
+
+
+def get_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
+    """A new plugin manager with the built-in plugins and (by default) every installed
+    plugin from the ``profileparse`` entry-point group."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for module_name in BUILTIN_PLUGINS:
+        pm.register(importlib.import_module(module_name), name=module_name)
+    if load_entry_points:
+        pm.load_setuptools_entrypoints(hookspecs.PROJECT)
+    return pm
+
+
+def _origins(pm: pluggy.PluginManager) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for plugin, dist in pm.list_plugin_distinfo():
+        found[id(plugin)] = f"{dist.project_name} {dist.version}"
+    for name, plugin in pm.list_name_plugin():
+        if name in BUILTIN_PLUGINS:
+            found[id(plugin)] = BUILTIN
+        found.setdefault(id(plugin), name)
+    return found
+
+
+class Registry:
+    """Every layout and format the plugins registered, by name."""
+
+    def __init__(self, layouts: Iterable[Entry[Layout]], formats: Iterable[Entry[Format]]):
+        self.layouts: dict[str, Entry[Layout]] = {e.item.name: e for e in layouts}
+        self.formats: dict[str, Entry[Format]] = {e.item.name: e for e in formats}
+
+    @classmethod
+    def from_plugin_manager(cls, pm: pluggy.PluginManager) -> Registry:
+        origins = _origins(pm)
+        layouts: dict[str, Entry[Layout]] = {}
+        formats: dict[str, Entry[Format]] = {}
+        _collect(pm.hook.register_layouts, origins, layouts, Layout, "layout")
+        _collect(pm.hook.register_formats, origins, formats, Format, "format")
+        return cls(layouts.values(), formats.values())
+
+    def layout(self, name: str) -> Layout:
+        try:
+            return self.layouts[name].item
+        except KeyError:
+            raise ValueError(
+                f"unknown layout {name!r}; known layouts: {', '.join(sorted(self.layouts))}"
+            ) from None
+
+    def format(self, name: str) -> Format:
+        try:
+            return self.formats[name].item
+        except KeyError:
+            raise ValueError(
+                f"unknown format {name!r}; known formats: {', '.join(sorted(self.formats))}"
+            ) from None
+
+
+def _collect(
+    hook: Any,
+    origins: dict[int, str],
+    into: dict[str, Entry[T]],
+    kind: type[T],
+    what: str,
+) -> None:
+    for impl in hook.get_hookimpls():
+        origin = origins.get(id(impl.plugin), impl.plugin_name)
+
+        def register(item: T, origin: str = origin) -> None:
+            if not isinstance(item, kind):
+                raise PluginError(
+                    f"{origin} registered {item!r} as a {what}; expected a {kind.__name__}"
+                )
+            if item.name in into:
+                raise PluginError(
+                    f"two plugins register the {what} {item.name!r}: "
+                    f"{into[item.name].origin} and {origin}"
+                )
+            into[item.name] = Entry(item, origin)
+
+        register_fn: Callable[[T], None] = register
+        impl.function(register=register_fn)
+
+
+@functools.cache
+def get_registry() -> Registry:
+    """The registry of the default plugin manager, built once per process."""
+    return Registry.from_plugin_manager(get_plugin_manager())
