@@ -21,6 +21,7 @@ from profileparse.layouts import (
     record_shape,
     split_broken_meta,
 )
+from profileparse.meta import looks_like_broken_meta
 from profileparse.model import Diagnostic, Paper, Profile, Severity, Span
 from profileparse.names import looks_like_author_list, parse_author_list
 
@@ -73,8 +74,9 @@ class ProfileTransformer(Transformer[Token, Any]):
         diagnostics: list[Diagnostic] = []
         for child in children:
             if isinstance(child, tuple) and child[0] == "header":
-                _, profile, listed, header_diagnostics = child
+                _, profile, listed, header_diagnostics, header_papers = child
                 diagnostics.extend(header_diagnostics)
+                papers.extend(header_papers)
             else:
                 record_papers, record_diagnostics = child
                 papers.extend(record_papers)
@@ -94,7 +96,20 @@ class ProfileTransformer(Transformer[Token, Any]):
     def header(self, children: list[tuple[str, Any, Token]]) -> tuple[Any, ...]:
         fields: dict[str, Any] = {}
         diagnostics: list[Diagnostic] = []
+        papers: list[Paper] = []
         listed: Token | None = None
+        # Free text after the metrics is not header: the first record, whose meta line
+        # is damaged and so was not recognised as one.
+        metrics_seen = False
+        for index, (key, _, _) in enumerate(children):
+            if key != "name":
+                metrics_seen = True
+            elif metrics_seen and looks_like_broken_meta(children[index][2]):
+                tail = [token for _, _, token in children[index:]]
+                for record in split_broken_meta(tail[0], tail[1:], expected=len(_FIELDS)):
+                    papers.append(_paper(RecordLines(record.meta, record.lines, False), diagnostics))
+                children = children[:index]
+                break
         for key, value, token in children:
             if key in fields:
                 message = (
@@ -114,7 +129,7 @@ class ProfileTransformer(Transformer[Token, Any]):
         except ValueError as exc:  # a value out of range (novelty above 100, ...)
             diagnostics.append(diagnostic(Severity.ERROR, "header", str(exc), tokens[0]))
             profile = Profile(span=span, name=fields.get("name"))
-        return ("header", profile, listed, diagnostics)
+        return ("header", profile, listed, diagnostics, papers)
 
     def name(self, children: list[Token]) -> tuple[str, Any, Token]:
         return ("name", children[0].strip(), children[0])

@@ -43,11 +43,14 @@ PARTICLES = frozenset(
         "st.", "ap", "ben", "bint", "abu", "ur", "ul", "uz", "ud",
     }
 )  # fmt: skip
+# Capitalised particles of Gaelic names ("Seán Ó hÉigeartaigh", "Áine Ní Bhriain").
+GAELIC_PARTICLES = frozenset({"Ó", "Ní", "Nic", "Ua", "Uí", "Mac", "Mhic"})
 SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "Jnr.", "Snr."})
 # Short prefixes that commonly precede an internal capital in family names.
 CAMEL_PREFIXES = frozenset(
     {"Mc", "Mac", "Le", "La", "De", "Di", "Da", "Du", "Van", "Von", "Del", "Fitz", "St", "Lo", "Ka"}
 )
+_VOWELS = "AEIOUÁÉÍÓÚ"
 _QUOTES = "\"'“”‘’«»"
 _OPEN_CLOSE = {"(": ")", "[": "]"}
 
@@ -97,6 +100,8 @@ def _segment_cost(seg: str, first_in_token: bool) -> float:
         return INVALID
     if all(not c.isupper() and not c.islower() for c in seg):
         return 0.5  # a script without case (CJK, Thai, ...)
+    if len(seg) > 2 and seg[0] in "hnt" and seg[1].isupper() and seg[1] in _VOWELS:
+        return 0.3  # Gaelic initial mutation: "hÉigeartaigh", "nAlbanach"
     if seg[0].islower():
         # "Jean-baptiste" style lower-case continuation after a hyphen is unusual but real.
         if not first_in_token and seg.islower():
@@ -135,6 +140,8 @@ def _word_cost(token: str, position: int, count: int) -> float:
         return 0.2 if last else 1.0
     if token.lower() in PARTICLES and token.islower():
         return 3.0 if first or last else 0.2
+    if token in GAELIC_PARTICLES and not first and not last:
+        return 0.3
     if token[0] in _QUOTES or token[0] in _OPEN_CLOSE:
         # Quoted nickname: "Richie", (Richie)
         closing = _OPEN_CLOSE.get(token[0])

@@ -176,7 +176,27 @@ def parse_file(path: str | os.PathLike[str], **options: Any) -> Document:
 
     ``source`` defaults to the path as given. Other keyword arguments go to :func:`parse`.
     """
-    file = Path(path)
-    text = file.read_text(encoding="utf-8-sig")
-    options.setdefault("source", os.fspath(path))
+    source = options.setdefault("source", os.fspath(path))
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _decode_error(data, exc, source) from None
     return parse(text, **options)
+
+
+def _decode_error(data: bytes, exc: UnicodeDecodeError, source: str | None) -> ParseError:
+    before = data[: exc.start]
+    line = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    line_end = data.find(b"\n", exc.start)
+    raw = data[line_start : line_end if line_end >= 0 else len(data)]
+    column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+    return ParseError(
+        f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded",
+        line=line,
+        column=column,
+        text=raw.decode("utf-8", "replace").rstrip("\r"),
+        source=source,
+        code="encoding",
+    )

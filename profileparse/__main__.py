@@ -1,0 +1,5 @@
+"""``python -m profileparse`` runs the command line."""
+
+from profileparse.cli import main
+
+main()

@@ -1,0 +1,273 @@
+"""The ``profileparse`` command line.
+
+Exit status: 0 when everything parsed, 1 when a dump had errors (or could not be read),
+2 for a usage mistake (unknown option, format or layout, a missing file).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from profileparse.errors import ParseError
+from profileparse.model import Document
+from profileparse.parsing import parse, parse_file
+from profileparse.registry import get_registry
+from profileparse.serialize import to_data
+
+__all__ = ["main"]
+
+STDIN = "-"
+_PROGRESS_MIN_FILES = 20
+
+
+class Failed(Exception):
+    """A dump that could not be parsed at all (unreadable file, strict-mode error)."""
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    """Files to read: ``-`` is stdin, a folder stands for its ``*.txt`` dumps."""
+    out: list[str] = []
+    for raw in paths:
+        if raw == STDIN:
+            out.append(STDIN)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            dumps = sorted(p for p in path.glob("*.txt") if p.is_file())
+            if not dumps:
+                raise click.BadParameter(f"folder {raw!r} holds no .txt dumps", param_hint="PATH")
+            out.extend(str(p) for p in dumps)
+        elif path.is_file():
+            out.append(raw)
+        else:
+            raise click.BadParameter(f"no such file or folder: {raw!r}", param_hint="PATH")
+    return out
+
+
+def _check_format(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value not in get_registry().formats:
+        known = ", ".join(sorted(get_registry().formats))
+        raise click.BadParameter(f"unknown format {value!r}; choose from {known}")
+    return value
+
+
+def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and value not in get_registry().layouts:
+        known = ", ".join(sorted(get_registry().layouts))
+        raise click.BadParameter(f"unknown layout {value!r}; choose from {known}")
+    return value
+
+
+def _check_options(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for item in value:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}")
+        try:
+            options[key.replace("-", "_")] = json.loads(raw)
+        except ValueError:
+            options[key.replace("-", "_")] = raw
+    return options
+
+
+def _read(path: str, options: dict[str, Any]) -> Document:
+    try:
+        if path == STDIN:
+            return parse(sys.stdin.read(), source="<stdin>", **options)
+        return parse_file(path, **options)
+    except ParseError as exc:
+        raise Failed(str(exc)) from None
+    except OSError as exc:
+        raise Failed(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _documents(
+    paths: list[str], options: dict[str, Any], failures: list[str]
+) -> Iterator[tuple[str, Document]]:
+    progress = _progress(len(paths))
+    try:
+        for path in paths:
+            try:
+                yield path, _read(path, options)
+            except Failed as exc:
+                failures.append(str(exc))
+            if progress is not None:
+                progress.advance(0)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+def _progress(total: int) -> Any:
+    if total < _PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    progress.add_task("parsing", total=total)
+    progress.start()
+    return progress
+
+
+def _report(doc: Document, path: str, stream: TextIO) -> None:
+    source = doc.source or path
+    for diag in doc.diagnostics:
+        click.echo(diag.format(source), file=stream)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="profileparse")
+def main() -> None:
+    """Turn researcher-profile dumps into structured data.
+
+    A dump is text copied from a profile page: the profile layout (a header, then
+    meta / title / authors / abstract records), the inline layout (title glued to the
+    authors) or the abstracts layout (one 'Abstract:' line per paper).
+    """
+
+
+@main.command("parse")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-f", "--format", "format_name", default="json", show_default=True,
+              callback=_check_format, help="Output format (see 'profileparse formats').")
+@click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True),
+              help="Write here instead of stdout; with several inputs and a folder, "
+                   "one file per input.")
+@click.option("-O", "--option", "format_options", multiple=True, metavar="KEY=VALUE",
+              callback=_check_options, help="An option for the format (repeatable).")
+@click.option("--layout", default=None, callback=_check_layout,
+              help="Layout of the dumps (default: detect each).")
+@click.option("--strict", is_flag=True, help="Stop a dump at its first error.")
+@click.option("--reference-year", type=click.IntRange(1, 9999), default=None,
+              help="Year to give dates shown without one ('Apr 7').")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print diagnostics.")
+def parse_command(
+    paths: tuple[str, ...],
+    format_name: str,
+    output: str | None,
+    format_options: dict[str, Any],
+    layout: str | None,
+    strict: bool,
+    reference_year: int | None,
+    quiet: bool,
+) -> None:
+    """Parse dumps (files, folders of .txt files, or - for stdin) and export them.
+
+    Diagnostics go to stderr as FILE:LINE:COL: SEVERITY: MESSAGE. Exits 1 when any
+    dump had an error.
+    """
+    inputs = _expand(paths)
+    fmt = get_registry().format(format_name)
+    options = {"layout": layout, "strict": strict, "reference_year": reference_year}
+    failures: list[str] = []
+    errors = False
+    outputs: list[tuple[str, Document]] = []
+    per_file = output is not None and len(inputs) > 1 and (
+        Path(output).is_dir() or output.endswith(("/", "\\"))
+    )
+    for path, doc in _documents(inputs, options, failures):
+        errors = errors or not doc.ok
+        if not quiet:
+            _report(doc, path, sys.stderr)
+        outputs.append((path, doc))
+    try:
+        if per_file:
+            assert output is not None
+            _write_each(outputs, Path(output), fmt.suffix, format_name, format_options)
+        elif outputs:
+            text = _render(outputs, format_name, format_options, as_array=len(inputs) > 1)
+            if output is None:
+                click.echo(text, nl=False)
+            else:
+                Path(output).write_text(text, encoding="utf-8")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    for message in failures:
+        click.echo(f"error: {message}", err=True)
+    if failures or errors:
+        sys.exit(1)
+
+
+def _render(
+    outputs: list[tuple[str, Document]],
+    format_name: str,
+    options: dict[str, Any],
+    *,
+    as_array: bool,
+) -> str:
+    from profileparse import dumps
+
+    if format_name == "json" and as_array:
+        indent = options.get("indent", 2)
+        data = [to_data(doc) for _, doc in outputs]
+        return json.dumps(data, indent=indent, ensure_ascii=options.get("ensure_ascii", False)) + "\n"
+    return "".join(dumps(doc, format_name, **options) for _, doc in outputs)
+
+
+def _write_each(
+    outputs: list[tuple[str, Document]],
+    folder: Path,
+    suffix: str,
+    format_name: str,
+    options: dict[str, Any],
+) -> None:
+    from profileparse import dumps
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, doc in outputs:
+        stem = "stdin" if path == STDIN else Path(path).stem
+        target = folder / (stem + suffix)
+        target.write_text(dumps(doc, format_name, **options), encoding="utf-8")
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--layout", default=None, callback=_check_layout,
+              help="Layout of the dumps (default: detect each).")
+def check_command(paths: tuple[str, ...], layout: str | None) -> None:
+    """Report problems in dumps as FILE:LINE:COL: SEVERITY: MESSAGE.
+
+    Exits 1 when any dump has an error (warnings alone exit 0).
+    """
+    inputs = _expand(paths)
+    failures: list[str] = []
+    errors = warnings = 0
+    count = 0
+    for path, doc in _documents(inputs, {"layout": layout}, failures):
+        count += 1
+        _report(doc, path, sys.stdout)
+        errors += len(doc.errors)
+        warnings += len(doc.diagnostics) - len(doc.errors)
+    for message in failures:
+        click.echo(f"{message.splitlines()[0]}", err=False)
+        errors += 1
+    click.echo(
+        f"{count + len(failures)} file(s) checked: {errors} error(s), {warnings} warning(s)",
+        err=True,
+    )
+    if errors:
+        sys.exit(1)
+
+
+@main.command("formats")
+def formats_command() -> None:
+    """List the export formats, with where each comes from."""
+    for name, entry in sorted(get_registry().formats.items()):
+        click.echo(f"{name:<16} {entry.item.suffix:<8} {entry.item.description}  [{entry.origin}]")
+
+
+@main.command("layouts")
+def layouts_command() -> None:
+    """List the dump layouts, with where each comes from."""
+    for name, entry in sorted(get_registry().layouts.items()):
+        click.echo(f"{name:<16} {entry.item.description}  [{entry.origin}]")

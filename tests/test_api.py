@@ -1,0 +1,133 @@
+"""The public API: parse, parse_file, detect_layout, dumps, ParseError."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import profileparse
+from profileparse import Document, PaperDate, ParseError
+
+PROFILE = """Ada Lovelace
+
+CL
+h-index3
+2papers
+1,024citations
+Novelty50%
+AI Score70
+
+2 Papers
+
+56.3CLApr 7Code
+Notes on the Analytical Engine
+
+Ada Lovelace, Charles Babbage
+
+We describe an engine that computes.
+
+LGFeb 29
+A Leap-Day Paper
+
+Ada Lovelace
+
+An abstract about leap days.
+"""
+
+
+def test_parse_returns_a_frozen_document_with_tuples() -> None:
+    doc = profileparse.parse(PROFILE, source="ada.txt")
+    assert isinstance(doc, Document)
+    assert doc.layout == "profile" and doc.source == "ada.txt"
+    assert doc.profile is not None and doc.profile.citations == 1024
+    assert isinstance(doc.papers, tuple) and isinstance(doc.papers[0].authors, tuple)
+    first = doc.papers[0]
+    assert (first.score, first.category, first.has_code) == (56.3, "CL", True)
+    assert first.date == PaperDate(year=None, month=4, day=7)
+    with pytest.raises(AttributeError):
+        doc.layout = "inline"  # type: ignore[misc]
+
+
+def test_yearless_dates_stay_yearless_unless_a_reference_year_is_given() -> None:
+    doc = profileparse.parse(PROFILE)
+    assert [p.date.isoformat() for p in doc.papers if p.date] == ["--04-07", "--02-29"]
+    dated = profileparse.parse(PROFILE, reference_year=2025)
+    # 2025 has no Feb 29: that date stays yearless rather than becoming wrong.
+    assert [p.date.isoformat() for p in dated.papers if p.date] == ["2025-04-07", "--02-29"]
+    leap = profileparse.parse(PROFILE, reference_year=2024)
+    assert [p.date.isoformat() for p in leap.papers if p.date] == ["2024-04-07", "2024-02-29"]
+
+
+def test_detect_layout(seeds: list[Path]) -> None:
+    layouts = [profileparse.detect_layout(p.read_text(encoding="utf-8")) for p in seeds]
+    assert layouts == ["profile", "profile", "inline", "profile", "abstracts"]
+    with pytest.raises(ParseError) as info:
+        profileparse.detect_layout("just some prose\nwith no records\n")
+    assert info.value.line == 1 and info.value.code == "no-layout"
+
+
+def test_text_that_fits_no_layout_is_a_diagnostic_not_a_traceback() -> None:
+    doc = profileparse.parse("hello\nworld\n")
+    assert doc.layout is None and doc.papers == ()
+    (diag,) = doc.diagnostics
+    assert (diag.severity, diag.code, diag.line, diag.end_line) == ("error", "no-layout", 1, 2)
+    with pytest.raises(ParseError, match="does not look like"):
+        profileparse.parse("hello\nworld\n", strict=True)
+
+
+def test_empty_text_is_an_empty_document() -> None:
+    doc = profileparse.parse("")
+    assert doc.papers == () and doc.diagnostics == ()
+
+
+def test_strict_raises_parse_error_with_line_column_and_text() -> None:
+    broken = PROFILE.replace("LGFeb 29", "LG Feb 29th")
+    lenient = profileparse.parse(broken)
+    assert [d.code for d in lenient.errors] == ["bad-meta"]
+    assert len(lenient.papers) == 2  # the damaged record is kept with what it has
+    with pytest.raises(ParseError) as info:
+        profileparse.parse(broken, strict=True, source="ada.txt")
+    err = info.value
+    assert isinstance(err, ValueError)
+    assert (err.line, err.column, err.text) == (19, 1, "LG Feb 29th")
+    assert str(err).startswith("ada.txt:19:1: malformed meta line")
+    assert "LG Feb 29th" in str(err)
+
+
+def test_strict_does_not_raise_on_warnings(seeds: list[Path]) -> None:
+    doc = profileparse.parse_file(seeds[0], strict=True)
+    assert [d.severity for d in doc.diagnostics] == ["warning"]
+
+
+def test_explicit_layout_and_unknown_layout() -> None:
+    doc = profileparse.parse("Abstract: one\nAbstract: two\n", layout="abstracts")
+    assert [p.abstract for p in doc.papers] == ["one", "two"]
+    with pytest.raises(ValueError, match="unknown layout 'nope'; known layouts: abstracts"):
+        profileparse.parse("x", layout="nope")
+
+
+def test_dumps_json_and_options() -> None:
+    doc = profileparse.parse(PROFILE)
+    compact = profileparse.dumps(doc, "json", indent=None)
+    assert "\n" not in compact.rstrip("\n")
+    assert json.loads(compact)["papers"][0]["date"] == "--04-07"
+    with pytest.raises(ValueError, match="unknown format"):
+        profileparse.dumps(doc, "nope")
+    with pytest.raises(ValueError, match="format 'json'"):
+        profileparse.dumps(doc, "json", colour=True)
+
+
+def test_parse_file_reports_undecodable_bytes_with_line_and_byte(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Abstract:fine\nAbstract:caf\xe9 au lait\n".encode("latin-1"))
+    with pytest.raises(ParseError) as info:
+        profileparse.parse_file(path)
+    assert info.value.line == 2 and info.value.column == 13
+    assert "0xe9" in str(info.value) and str(path) in str(info.value)
+
+
+def test_parse_rejects_bytes() -> None:
+    with pytest.raises(TypeError, match="str"):
+        profileparse.parse(b"Abstract: x")  # type: ignore[arg-type]

@@ -1,0 +1,102 @@
+"""The command line: parse, check, formats, layouts; stdin, folders, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from profileparse.cli import main
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_parse_one_seed_to_stdout(seeds: list[Path]) -> None:
+    code, out, err = run("parse", str(seeds[1]))
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["layout"] == "profile" and data["profile"]["name"] == "Xiaokun Wang"
+
+
+def test_parse_reads_stdin(seeds: list[Path]) -> None:
+    code, out, _ = run("parse", "-", stdin=seeds[2].read_text(encoding="utf-8"))
+    assert code == 0
+    data = json.loads(out)
+    assert (data["source"], data["layout"], len(data["papers"])) == ("<stdin>", "inline", 21)
+
+
+def test_parse_folder_gives_a_json_array_in_name_order(seeds: list[Path]) -> None:
+    code, out, err = run("parse", str(seeds[0].parent))
+    assert code == 0
+    data = json.loads(out)
+    assert [Path(d["source"]).name for d in data] == [p.name for p in seeds]
+    assert "000_6faa1e42dd226781.txt:10:1: warning:" in err
+
+
+def test_parse_to_file_and_to_a_folder(seeds: list[Path], tmp_path: Path) -> None:
+    out_file = tmp_path / "one.json"
+    assert run("parse", str(seeds[4]), "-o", str(out_file))[0] == 0
+    assert json.loads(out_file.read_text(encoding="utf-8"))["layout"] == "abstracts"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert run("parse", *map(str, seeds[:2]), "-o", str(folder))[0] == 0
+    assert sorted(p.name for p in folder.iterdir()) == [p.stem + ".json" for p in seeds[:2]]
+
+
+def test_check_reports_a_broken_meta_line_and_exits_1(seeds: list[Path], tmp_path: Path) -> None:
+    text = seeds[1].read_text(encoding="utf-8").replace("CVApr 8, 2025", "CVApr 8 2025 (v2)")
+    line = text.split("\n").index("CVApr 8 2025 (v2)") + 1
+    broken = tmp_path / "broken.txt"
+    broken.write_text(text, encoding="utf-8")
+    code, out, err = run("check", str(broken))
+    assert code == 1
+    assert f"{broken}:{line}:1: error: malformed meta line" in out
+    assert "1 error(s)" in err
+
+
+def test_check_clean_seeds_exits_0(seeds: list[Path]) -> None:
+    code, out, _ = run("check", *map(str, seeds))
+    assert code == 0
+    assert out.count("warning") == 1 and "error" not in out
+
+
+def test_parse_strict_fails_with_a_located_message(tmp_path: Path) -> None:
+    path = tmp_path / "d.txt"
+    path.write_text("CLJun 29, 2023\nA Title\n\nAda Lovelace\n", encoding="utf-8")
+    code, out, err = run("parse", "--strict", "--layout", "profile", str(path))
+    assert code == 1 and out == ""
+    assert f"{path}:1:1: this record has no abstract line\n    CLJun 29, 2023\n" in err
+
+
+def test_usage_errors_exit_2(seeds: list[Path], tmp_path: Path) -> None:
+    assert run("parse", str(tmp_path / "missing.txt"))[0] == 2
+    assert run("parse", str(seeds[0]), "-f", "nope")[0] == 2
+    assert run("parse", str(seeds[0]), "--layout", "nope")[0] == 2
+    assert run("parse")[0] == 2
+    assert run("frobnicate")[0] == 2
+
+
+def test_unreadable_bytes_exit_1_with_location(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(b"Abstract:caf\xe9\n")
+    code, _, err = run("parse", str(path))
+    assert code == 1
+    assert f"{path}:1:13: not UTF-8" in err
+
+
+def test_formats_and_layouts_list_builtins() -> None:
+    code, out, _ = run("formats")
+    assert code == 0 and out.startswith("json ") and "[built-in]" in out
+    code, out, _ = run("layouts")
+    assert [line.split()[0] for line in out.splitlines()] == ["abstracts", "inline", "profile"]
+
+
+def test_help_reads_well() -> None:
+    code, out, _ = run("--help")
+    assert code == 0 and "parse" in out and "check" in out
+    code, out, _ = run("parse", "--help")
+    assert "--reference-year" in out and "stdin" in out

@@ -1,0 +1,68 @@
+"""The plugin manager: built-ins through the same hooks as third parties."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+import profileparse
+from profileparse import Document, Format, PluginError
+from profileparse.registry import BUILTIN_PLUGINS, Registry, get_plugin_manager
+
+
+def test_builtins_register_and_hooks_are_all_implemented_correctly() -> None:
+    pm = get_plugin_manager(load_entry_points=False)
+    pm.check_pending()
+    registry = Registry.from_plugin_manager(pm)
+    assert set(registry.layouts) == {"profile", "inline", "abstracts"}
+    assert "json" in registry.formats
+    assert {e.origin for e in registry.layouts.values()} == {"built-in"}
+
+
+def _titles(document: Document, **options: Any) -> str:
+    return "".join(f"{p.title}\n" for p in document.papers)
+
+
+def test_a_throwaway_format_plugin_is_registered_and_used() -> None:
+    plugin = SimpleNamespace(
+        register_formats=profileparse.hookimpl(
+            lambda register: register(Format("titles", ".txt", "one title a line", _titles))
+        )
+    )
+    pm = get_plugin_manager(load_entry_points=False)
+    pm.register(plugin, name="throwaway")
+    try:
+        pm.check_pending()
+        registry = Registry.from_plugin_manager(pm)
+        assert registry.formats["titles"].origin == "throwaway"
+        doc = profileparse.parse("CLJun 29, 2023\nA TitleAda Lovelace\nAn abstract.\n")
+        assert registry.format("titles").dump(doc) == "A Title\n"
+    finally:
+        pm.unregister(plugin)
+    assert "titles" not in Registry.from_plugin_manager(pm).formats
+
+
+def test_two_plugins_with_one_name_is_an_error_naming_both() -> None:
+    plugin = SimpleNamespace(
+        register_formats=profileparse.hookimpl(
+            lambda register: register(Format("json", ".json", "another json", _titles))
+        )
+    )
+    pm = get_plugin_manager(load_entry_points=False)
+    pm.register(plugin, name="impostor")
+    with pytest.raises(PluginError, match=r"'json'.*(built-in and impostor|impostor and built-in)"):
+        Registry.from_plugin_manager(pm)
+
+
+def test_a_misspelled_hook_fails_check_pending() -> None:
+    plugin = SimpleNamespace(register_format=profileparse.hookimpl(lambda register: None))
+    pm = get_plugin_manager(load_entry_points=False)
+    pm.register(plugin)
+    with pytest.raises(Exception, match="unknown hook"):
+        pm.check_pending()
+
+
+def test_builtin_modules_are_the_plugins_package() -> None:
+    assert all(m.startswith("profileparse.plugins.") for m in BUILTIN_PLUGINS)
