@@ -48,7 +48,7 @@ def _words(token: Token) -> int:
 def _assign(lines: tuple[Token, ...]) -> dict[str, Token]:
     """Which text line is the title, the authors line and the abstract."""
     if len(lines) >= 3:
-        return dict(zip(_FIELDS, lines))
+        return dict(zip(_FIELDS, lines[: len(_FIELDS)], strict=True))
     if len(lines) == 2:
         first, second = lines
         if _words(second) >= _LONG or not looks_like_author_list(second):
@@ -107,7 +107,9 @@ class ProfileTransformer(Transformer[Token, Any]):
             elif metrics_seen and looks_like_broken_meta(children[index][2]):
                 tail = [token for _, _, token in children[index:]]
                 for record in split_broken_meta(tail[0], tail[1:], expected=len(_FIELDS)):
-                    papers.append(_paper(RecordLines(record.meta, record.lines, False), diagnostics))
+                    papers.append(
+                        _paper(RecordLines(record.meta, record.lines, False), diagnostics)
+                    )
                 children = children[:index]
                 break
         for key, value, token in children:
@@ -193,9 +195,7 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
         fields["abstract"] = found["abstract"].strip()
     if "authors" in found:
         authors = parse_author_list(found["authors"])
-        fields.update(
-            authors=authors.names, et_al=authors.et_al, affiliation=authors.affiliation
-        )
+        fields.update(authors=authors.names, et_al=authors.et_al, affiliation=authors.affiliation)
     return Paper(**fields)
 
 

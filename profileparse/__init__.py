@@ -43,7 +43,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def dumps(document: Document, format: str = "json", **options: Any) -> str:  # noqa: A002
+def dumps(document: Document, format: str = "json", **options: Any) -> str:
     """Render ``document`` in the named format (``json`` or any plugin's format).
 
     Keyword options go to the format (for ``json``: ``indent``, ``ensure_ascii``); an

@@ -26,7 +26,7 @@ STDIN = "-"
 _PROGRESS_MIN_FILES = 20
 
 
-class Failed(Exception):
+class InputError(Exception):
     """A dump that could not be parsed at all (unreadable file, strict-mode error)."""
 
 
@@ -85,9 +85,9 @@ def _read(path: str, options: dict[str, Any]) -> Document:
             return parse(sys.stdin.read(), source="<stdin>", **options)
         return parse_file(path, **options)
     except ParseError as exc:
-        raise Failed(str(exc)) from None
+        raise InputError(str(exc)) from None
     except OSError as exc:
-        raise Failed(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _documents(
@@ -98,7 +98,7 @@ def _documents(
         for path in paths:
             try:
                 yield path, _read(path, options)
-            except Failed as exc:
+            except InputError as exc:
                 failures.append(str(exc))
             if progress is not None:
                 progress.advance(0)
@@ -138,18 +138,43 @@ def main() -> None:
 
 @main.command("parse")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("-f", "--format", "format_name", default="json", show_default=True,
-              callback=_check_format, help="Output format (see 'profileparse formats').")
-@click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True),
-              help="Write here instead of stdout; with several inputs and a folder, "
-                   "one file per input.")
-@click.option("-O", "--option", "format_options", multiple=True, metavar="KEY=VALUE",
-              callback=_check_options, help="An option for the format (repeatable).")
-@click.option("--layout", default=None, callback=_check_layout,
-              help="Layout of the dumps (default: detect each).")
+@click.option(
+    "-f",
+    "--format",
+    "format_name",
+    default="json",
+    show_default=True,
+    callback=_check_format,
+    help="Output format (see 'profileparse formats').",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=True, writable=True),
+    help="Write here instead of stdout; with several inputs and a folder, one file per input.",
+)
+@click.option(
+    "-O",
+    "--option",
+    "format_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_check_options,
+    help="An option for the format (repeatable).",
+)
+@click.option(
+    "--layout",
+    default=None,
+    callback=_check_layout,
+    help="Layout of the dumps (default: detect each).",
+)
 @click.option("--strict", is_flag=True, help="Stop a dump at its first error.")
-@click.option("--reference-year", type=click.IntRange(1, 9999), default=None,
-              help="Year to give dates shown without one ('Apr 7').")
+@click.option(
+    "--reference-year",
+    type=click.IntRange(1, 9999),
+    default=None,
+    help="Year to give dates shown without one ('Apr 7').",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not print diagnostics.")
 def parse_command(
     paths: tuple[str, ...],
@@ -172,8 +197,10 @@ def parse_command(
     failures: list[str] = []
     errors = False
     outputs: list[tuple[str, Document]] = []
-    per_file = output is not None and len(inputs) > 1 and (
-        Path(output).is_dir() or output.endswith(("/", "\\"))
+    per_file = (
+        output is not None
+        and len(inputs) > 1
+        and (Path(output).is_dir() or output.endswith(("/", "\\")))
     )
     for path, doc in _documents(inputs, options, failures):
         errors = errors or not doc.ok
@@ -210,7 +237,9 @@ def _render(
     if format_name == "json" and as_array:
         indent = options.get("indent", 2)
         data = [to_data(doc) for _, doc in outputs]
-        return json.dumps(data, indent=indent, ensure_ascii=options.get("ensure_ascii", False)) + "\n"
+        return (
+            json.dumps(data, indent=indent, ensure_ascii=options.get("ensure_ascii", False)) + "\n"
+        )
     return "".join(dumps(doc, format_name, **options) for _, doc in outputs)
 
 
@@ -232,8 +261,12 @@ def _write_each(
 
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--layout", default=None, callback=_check_layout,
-              help="Layout of the dumps (default: detect each).")
+@click.option(
+    "--layout",
+    default=None,
+    callback=_check_layout,
+    help="Layout of the dumps (default: detect each).",
+)
 def check_command(paths: tuple[str, ...], layout: str | None) -> None:
     """Report problems in dumps as FILE:LINE:COL: SEVERITY: MESSAGE.
 

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 from attrs import field, frozen
-
-from profileparse.model import Document
 
 __all__ = ["DumpFunction", "Format"]
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 
 
-class DumpFunction(Protocol):
-    """``dump(document, **options) -> str | bytes``: render one parsed document."""
-
-    def __call__(self, document: Document, /, **options: Any) -> str | bytes: ...
+#: ``dump(document, **options) -> str | bytes``: render one parsed document. Options are
+#: keyword arguments; a format documents the ones it takes.
+DumpFunction = Callable[..., str | bytes]
 
 
 def _check_name(instance: Any, attribute: Any, value: str) -> None:

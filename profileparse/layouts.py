@@ -17,7 +17,15 @@ from attrs import field, frozen
 from lark import Token, Transformer
 
 from profileparse.meta import is_meta_line, looks_like_broken_meta, read_meta
-from profileparse.model import Diagnostic, Paper, Profile, Severity, Span
+from profileparse.model import (
+    Diagnostic,
+    Paper,
+    Profile,
+    Severity,
+    Span,
+    as_diagnostics,
+    as_papers,
+)
 
 __all__ = [
     "Layout",
@@ -59,8 +67,8 @@ class LayoutResult:
     """What a layout's transformer returns from its ``start`` rule."""
 
     profile: Profile | None = None
-    papers: tuple[Paper, ...] = field(default=(), converter=tuple)
-    diagnostics: tuple[Diagnostic, ...] = field(default=(), converter=tuple)
+    papers: tuple[Paper, ...] = field(default=(), converter=as_papers)
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), converter=as_diagnostics)
 
 
 @frozen
@@ -99,7 +107,8 @@ def split_broken_meta(meta: Token, lines: Iterable[Token], expected: int) -> lis
     meta line starts a new (damaged) record instead of being swallowed as an extra line.
     """
     records: list[RecordLines] = []
-    current_meta, current, meta_ok = meta, [], True
+    current: list[Token] = []
+    current_meta, meta_ok = meta, True
     for token in lines:
         if current and looks_like_broken_meta(token) and len(current) >= min(expected - 1, 1):
             records.append(RecordLines(current_meta, tuple(current), meta_ok))
@@ -125,7 +134,9 @@ def meta_paper(record: RecordLines, diagnostics: list[Diagnostic]) -> dict[str, 
         meta = read_meta(record.meta)
     except ValueError as exc:
         diagnostics.append(
-            diagnostic(Severity.ERROR, "bad-date", f"impossible date in meta line: {exc}", record.meta)
+            diagnostic(
+                Severity.ERROR, "bad-date", f"impossible date in meta line: {exc}", record.meta
+            )
         )
         return {"span": span}
     return {

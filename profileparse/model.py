@@ -156,11 +156,11 @@ class Profile:
     span: Span | None = None
 
 
-def _papers(value: Iterable[Paper]) -> tuple[Paper, ...]:
+def as_papers(value: Iterable[Paper]) -> tuple[Paper, ...]:
     return tuple(value)
 
 
-def _diagnostics(value: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+def as_diagnostics(value: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(value)
 
 
@@ -171,8 +171,8 @@ class Document:
     source: str | None = None
     layout: str | None = None
     profile: Profile | None = None
-    papers: tuple[Paper, ...] = field(default=(), converter=_papers)
-    diagnostics: tuple[Diagnostic, ...] = field(default=(), converter=_diagnostics)
+    papers: tuple[Paper, ...] = field(default=(), converter=as_papers)
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), converter=as_diagnostics)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

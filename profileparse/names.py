@@ -270,11 +270,9 @@ def _title_end_cost(title: str) -> float:
         cost = 0.0
     elif last.isupper() or last.isdigit():
         cost = 0.2  # acronyms and numbers: "...for IR", "...in 4K"
-    elif last in "?)]}!$*\"”’»":
+    elif last in '?)]}!$*"”’»':
         cost = 0.3
-    elif last == "'":
-        cost = 1.5
-    elif last == ".":
+    elif last == "'" or last == ".":
         cost = 1.5
     elif last == "-":
         cost = 5.0  # "Jean-" | "Baptiste": titles do not end in a hyphen
@@ -312,16 +310,19 @@ def _title_end_cost(title: str) -> float:
     return cost
 
 
+def _caseless(c: str) -> bool:
+    return c.isalpha() and not c.isupper() and not c.islower()
+
+
 def _candidates(segment: str) -> list[int]:
-    """Positions where a name could start: a capital (or caseless letter) glued to text."""
+    """Positions where a name could start: a capital, or a letter of a script without case
+    (CJK, ...) right after text of another kind, glued to what comes before."""
     out = []
     for i in range(1, len(segment)):
         c, prev = segment[i], segment[i - 1]
         if prev.isspace():
             continue
-        if c.isupper() or (c.isalpha() and not c.islower() and prev.isalpha() and prev.isupper()):
-            out.append(i)
-        elif c.isalpha() and not c.isupper() and not c.islower() and (prev.islower() or not prev.isalpha()):
+        if c.isupper() or (_caseless(c) and not _caseless(prev)):
             out.append(i)
     return out
 
@@ -348,10 +349,7 @@ def split_glued(line: str) -> GluedSplit:
         segment = ",".join(pieces[: len(pieces) - trailing]).strip()
         shown = trailing + 1
         # "et al." follows exactly three names; without it, three is still the most common.
-        if et_al:
-            count_cost = 0.0 if shown == 3 else 4.0
-        else:
-            count_cost = {3: 0.0, 2: 0.3, 1: 0.6}[shown]
+        count_cost = (0.0 if shown == 3 else 4.0) if et_al else {3: 0.0, 2: 0.3, 1: 0.6}[shown]
         for i in _candidates(segment):
             head = segment[i:].strip()
             title = segment[:i].rstrip()

@@ -107,7 +107,7 @@ def _collect(
     what: str,
 ) -> None:
     for impl in hook.get_hookimpls():
-        origin = origins.get(id(impl.plugin), impl.plugin_name)
+        origin: str = origins.get(id(impl.plugin), impl.plugin_name)
 
         def register(item: T, origin: str = origin) -> None:
             if not isinstance(item, kind):

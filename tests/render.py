@@ -110,15 +110,27 @@ def _finish(lines: list[str], v: Variations, rng: random.Random) -> str:
 def render_profile(records: Sequence[dict[str, Any]], rng: random.Random, v: Variations) -> Dump:
     owner = records[0]["authors"][0]
     n = len(records)
-    lines = [owner, "", records[0]["category"].rsplit(".", 1)[-1], f"h-index{rng.randint(1, 90)}",
-             f"{n}papers", f"{rng.randint(0, 99999):,}citations", f"Novelty{rng.randint(0, 100)}%",
-             f"AI Score{rng.randint(0, 100)}", "", f"{n} Papers", ""]
+    lines = [
+        owner,
+        "",
+        records[0]["category"].rsplit(".", 1)[-1],
+        f"h-index{rng.randint(1, 90)}",
+        f"{n}papers",
+        f"{rng.randint(0, 99999):,}citations",
+        f"Novelty{rng.randint(0, 100)}%",
+        f"AI Score{rng.randint(0, 100)}",
+        "",
+        f"{n} Papers",
+        "",
+    ]
     dump = Dump(text="")
     for record in records:
         meta, fields = _meta(record, rng)
         shown, et_al, authors_line = _authors(record)
         lines += [meta, record["title"], "", authors_line, "", record["abstract"], ""]
-        dump.expected.append(Expected(record["title"], shown, et_al, None, abstract=record["abstract"], **fields))
+        dump.expected.append(
+            Expected(record["title"], shown, et_al, None, abstract=record["abstract"], **fields)
+        )
     dump.text = _finish(lines[:-1], v, rng)
     return dump
 
@@ -135,7 +147,11 @@ def render_inline(records: Sequence[dict[str, Any]], rng: random.Random, v: Vari
         lines += [meta, record["title"] + authors_line, record["abstract"]]
         if v.extra_blank_lines and rng.random() < 0.3:
             lines.append("")
-        dump.expected.append(Expected(record["title"], shown, et_al, affiliation, abstract=record["abstract"], **fields))
+        dump.expected.append(
+            Expected(
+                record["title"], shown, et_al, affiliation, abstract=record["abstract"], **fields
+            )
+        )
     dump.text = _finish(lines, v, rng)
     return dump
 
@@ -147,7 +163,9 @@ def render_abstracts(records: Sequence[dict[str, Any]], rng: random.Random, v: V
         lines.append("Abstract:" + record["abstract"])
         if v.extra_blank_lines and rng.random() < 0.3:
             lines.append("")
-        dump.expected.append(Expected(None, [], False, None, None, None, False, None, record["abstract"]))
+        dump.expected.append(
+            Expected(None, [], False, None, None, None, False, None, record["abstract"])
+        )
     dump.text = _finish(lines, v, rng)
     return dump
 
@@ -155,7 +173,9 @@ def render_abstracts(records: Sequence[dict[str, Any]], rng: random.Random, v: V
 RENDERERS = {"profile": render_profile, "inline": render_inline, "abstracts": render_abstracts}
 
 
-def dumps_for(layout: str, records: Sequence[dict[str, Any]], seed: int, per_dump: int = 12) -> Iterator[Dump]:
+def dumps_for(
+    layout: str, records: Sequence[dict[str, Any]], seed: int, per_dump: int = 12
+) -> Iterator[Dump]:
     """Split ``records`` into dumps of about ``per_dump`` records with random variations."""
     rng = random.Random(seed)
     for start in range(0, len(records), per_dump):

@@ -33,7 +33,7 @@ def test_rendered_dumps_parse_exactly(layout: str, records: list[dict[str, objec
         assert doc.layout == layout
         got = json.loads(profileparse.dumps(doc, "json"))["papers"]
         assert len(got) == len(dump.expected), doc.diagnostics
-        for want, paper in zip(dump.expected, got):
+        for want, paper in zip(dump.expected, got, strict=True):
             total += 1
             actual = _actual(paper)
             if actual == want.__dict__:
@@ -42,8 +42,10 @@ def test_rendered_dumps_parse_exactly(layout: str, records: list[dict[str, objec
                 diff = [k for k in FIELDS if actual[k] != want.__dict__[k]]
                 wrong.update(diff)
                 if len(examples) < 5:
-                    examples.append(f"{diff}: want {want.title!r} {want.authors} got "
-                                    f"{actual['title']!r} {actual['authors']}")
+                    examples.append(
+                        f"{diff}: want {want.title!r} {want.authors} got "
+                        f"{actual['title']!r} {actual['authors']}"
+                    )
     accuracy = right / total
     print(f"{layout}: {right}/{total} records exact ({accuracy:.4%}); wrong fields {dict(wrong)}")
     assert total > 8000

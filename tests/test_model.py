@@ -14,31 +14,41 @@ def test_paper_date_validates_and_formats() -> None:
     assert PaperDate.fromisoformat("--04-07") == PaperDate(None, 4, 7)
     with pytest.raises(ValueError, match="out of range"):
         PaperDate(2023, 2, 29)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="month"):
         PaperDate(2023, 13, 1)
 
 
 def test_numbers_are_validated() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="novelty"):
         Profile(novelty=101)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="h_index"):
         Profile(h_index=-1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="score"):
         Paper(score=-0.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="before it starts"):
         Span(3, 2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="1-based"):
         Diagnostic("error", "x", "m", line=0)
 
 
 def test_lists_become_tuples_and_round_trip_through_plain_data() -> None:
     paper = Paper(title="T", authors=["A B", "C D"], date=PaperDate(None, 1, 30), span=Span(1, 3))
     assert paper.authors == ("A B", "C D")
-    doc = Document(source="x.txt", layout="inline", papers=[paper],
-                   diagnostics=[Diagnostic("warning", "w", "m", 2)])
+    doc = Document(
+        source="x.txt",
+        layout="inline",
+        papers=[paper],
+        diagnostics=[Diagnostic("warning", "w", "m", 2)],
+    )
     data = to_data(doc)
     assert data["papers"][0]["date"] == "--01-30"
-    assert data["diagnostics"][0] == {"severity": "warning", "code": "w", "message": "m",
-                                      "line": 2, "column": 1, "end_line": 2}
+    assert data["diagnostics"][0] == {
+        "severity": "warning",
+        "code": "w",
+        "message": "m",
+        "line": 2,
+        "column": 1,
+        "end_line": 2,
+    }
     assert from_data(data) == doc
     assert list(data) == ["source", "layout", "profile", "papers", "diagnostics"]

@@ -9,22 +9,49 @@ import pytest
 from profileparse.names import name_cost, parse_author_list, split_glued
 
 NAMES = [
-    "Yann LeCun", "David McAllester", "Jean-Baptiste Mouret", "Tie-Yan Liu", "J. R. R. Tolkien",
-    "Laurens van der Maaten", "Martin Luther King Jr.", "Mausam", 'Zhaoqin "Richie" Li',
-    "Stéphane Chrétien", "Ross Girshick", "D'Arcy Thompson", "Hal Daumé III", "Fei-Fei Li",
-    "Ludwig von Mises", "Andrew Y. Ng", "Seán Ó hÉigeartaigh", "Ngozi Okonjo-Iweala",
+    "Yann LeCun",
+    "David McAllester",
+    "Jean-Baptiste Mouret",
+    "Tie-Yan Liu",
+    "J. R. R. Tolkien",
+    "Laurens van der Maaten",
+    "Martin Luther King Jr.",
+    "Mausam",
+    'Zhaoqin "Richie" Li',
+    "Stéphane Chrétien",
+    "Ross Girshick",
+    "D'Arcy Thompson",
+    "Hal Daumé III",
+    "Fei-Fei Li",
+    "Ludwig von Mises",
+    "Andrew Y. Ng",
+    "Seán Ó hÉigeartaigh",
+    "Ngozi Okonjo-Iweala",
 ]
 TITLES = [
-    "Learning to Rank for IR", "Video Understanding in 4K", "Is Attention All You Need?",
-    "Scaling Laws (Revisited)", 'On the "Unreasonable Effectiveness"', "GPT-4",
-    "Training with DeepSeek", "A Study of $\\mathcal{O}(n)$", "Vision, Language, and Action",
-    "Faster R-CNN", "Neural Networks 2.0", "Towards AGI: Part I", "Reasoning in LLMs",
+    "Learning to Rank for IR",
+    "Video Understanding in 4K",
+    "Is Attention All You Need?",
+    "Scaling Laws (Revisited)",
+    'On the "Unreasonable Effectiveness"',
+    "GPT-4",
+    "Training with DeepSeek",
+    "A Study of $\\mathcal{O}(n)$",
+    "Vision, Language, and Action",
+    "Faster R-CNN",
+    "Neural Networks 2.0",
+    "Towards AGI: Part I",
+    "Reasoning in LLMs",
 ]
 
 
 @pytest.mark.parametrize(("title", "name"), list(itertools.product(TITLES, NAMES)))
 def test_boundary_for_unseen_names_and_title_endings(title: str, name: str) -> None:
-    for others, et_al in [([], False), (["Kaiyue Wen"], False), (["Kaiyue Wen", "Tengyu Ma"], True)]:
+    for others, et_al in [
+        ([], False),
+        (["Kaiyue Wen"], False),
+        (["Kaiyue Wen", "Tengyu Ma"], True),
+    ]:
         line = title + ", ".join([name, *others]) + (" et al." if et_al else "") + " · mit"
         split = split_glued(line)
         assert split.title == title
@@ -36,14 +63,25 @@ def test_boundary_for_unseen_names_and_title_endings(title: str, name: str) -> N
 @pytest.mark.parametrize(
     ("line", "title", "first"),
     [
-        ("Finding Skill Neurons in Pre-trained Transformer-based Language ModelsXiaozhi Wang, "
-         "Kaiyue Wen, Zhengyan Zhang et al. · tsinghua",
-         "Finding Skill Neurons in Pre-trained Transformer-based Language Models", "Xiaozhi Wang"),
+        (
+            "Finding Skill Neurons in Pre-trained Transformer-based Language ModelsXiaozhi Wang, "
+            "Kaiyue Wen, Zhengyan Zhang et al. · tsinghua",
+            "Finding Skill Neurons in Pre-trained Transformer-based Language Models",
+            "Xiaozhi Wang",
+        ),
         ("Learning to Rank for IRTie-Yan Liu", "Learning to Rank for IR", "Tie-Yan Liu"),
-        ("Object Detection in 4KRoss Girshick, Kaiming He", "Object Detection in 4K", "Ross Girshick"),
+        (
+            "Object Detection in 4KRoss Girshick, Kaiming He",
+            "Object Detection in 4K",
+            "Ross Girshick",
+        ),
         ("Open Information ExtractionMausam", "Open Information Extraction", "Mausam"),
-        ("Non-linearity, Sparsity, and Attention-Sink-FreeZihan Qiu, Zekun Wang, Bo Zheng et al.",
-         "Non-linearity, Sparsity, and Attention-Sink-Free", "Zihan Qiu"),
+        (
+            "Non-linearity, Sparsity, and Attention-Sink-Free"
+            "Zihan Qiu, Zekun Wang, Bo Zheng et al.",
+            "Non-linearity, Sparsity, and Attention-Sink-Free",
+            "Zihan Qiu",
+        ),
     ],
 )
 def test_known_hard_lines(line: str, title: str, first: str) -> None:

@@ -22,7 +22,7 @@ def _subset(want: Any, got: Any) -> Any:
     if isinstance(want, dict):
         return {k: _subset(v, got.get(k)) for k, v in want.items()}
     if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
-        return [_subset(w, g) for w, g in zip(want, got)]
+        return [_subset(w, g) for w, g in zip(want, got, strict=True)]
     return got
 
 

@@ -1,0 +1,122 @@
+"""Input as people really have it, and damaged records: nothing is lost or misread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import pytest
+
+import profileparse
+from profileparse import Document
+from tests.conftest import seed_paths
+
+
+def _content(doc: Document) -> tuple[object, ...]:
+    """What a document says, without the line numbers it came from."""
+    papers = tuple(attrs.evolve(p, span=None) for p in doc.papers)
+    profile = attrs.evolve(doc.profile, span=None) if doc.profile else None
+    return doc.layout, profile, papers
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+VARIANTS: dict[str, Callable[[str], str]] = {
+    "crlf": lambda t: t.replace("\n", "\r\n"),
+    "bom": lambda t: "\ufeff" + t,
+    "trailing-spaces": lambda t: "\n".join(line + " \t " for line in _lines(t)),
+    "final-newline": lambda t: t + "\n",
+    "extra-blank-lines": lambda t: "\n\n" + t.replace("\n\n", "\n\n\n\n") + "\n\n\n",
+    "missing-blank-lines": lambda t: "\n".join(line for line in _lines(t) if line.strip()),
+    "indented": lambda t: "\n".join("  " + line for line in _lines(t)),
+    "all-at-once": lambda t: (
+        "\ufeff"
+        + "\n".join(line + "  " for line in _lines(t) if line.strip()).replace("\n", "\r\n")
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+@pytest.mark.parametrize("seed", seed_paths(), ids=lambda p: p.stem[:3])
+def test_variants_parse_to_the_same_content(seed: Path, variant: str) -> None:
+    text = seed.read_text(encoding="utf-8")
+    original = profileparse.parse(text)
+    changed = profileparse.parse(VARIANTS[variant](text))
+    assert _content(changed) == _content(original)
+    assert [d.code for d in changed.diagnostics] == [d.code for d in original.diagnostics]
+
+
+def _accounted(doc: Document, text: str) -> list[int]:
+    """Non-blank line numbers that are in no span and no diagnostic."""
+    spans = [p.span for p in doc.papers if p.span] + (
+        [doc.profile.span] if doc.profile and doc.profile.span else []
+    )
+    lost = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if (
+            line.strip()
+            and not any(number in s for s in spans)
+            and not any(d.line <= number <= d.end_line for d in doc.diagnostics)
+        ):
+            lost.append(number)
+    return lost
+
+
+@pytest.mark.parametrize("seed", seed_paths(), ids=lambda p: p.stem[:3])
+def test_deleting_any_line_loses_nothing_and_keeps_neighbours(seed: Path) -> None:
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    original = profileparse.parse("\n".join(lines))
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        text = "\n".join(lines[:index] + lines[index + 1 :])
+        doc = profileparse.parse(text, layout=original.layout)
+        assert _accounted(doc, text) == [], f"deleting line {index + 1}"
+        # Records before the deleted line are untouched.
+        before = [p for p in original.papers if p.span and p.span.end_line < index + 1]
+        assert _content(doc)[2][: len(before)] == tuple(attrs.evolve(p, span=None) for p in before)
+
+
+@pytest.mark.parametrize("seed", seed_paths(), ids=lambda p: p.stem[:3])
+def test_duplicating_any_line_loses_nothing(seed: Path) -> None:
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    layout = profileparse.parse("\n".join(lines)).layout
+    for index, line in enumerate(lines):
+        if line.strip():
+            text = "\n".join(lines[: index + 1] + lines[index:])
+            assert _accounted(profileparse.parse(text, layout=layout), text) == []
+
+
+def test_a_record_missing_its_authors_keeps_title_and_abstract() -> None:
+    seed = next(p for p in seed_paths() if p.name.startswith("001_"))
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    authors_line = lines.index("Peiyu Wang, Yichen Wei, Yi Peng et al.")
+    doc = profileparse.parse("\n".join(lines[:authors_line] + lines[authors_line + 1 :]))
+    assert len(doc.papers) == 10
+    damaged = doc.papers[2]
+    assert damaged.title == "Skywork R1V2: Multimodal Hybrid Reinforcement Learning for Reasoning"
+    assert damaged.authors == () and damaged.abstract and damaged.abstract.startswith("We present")
+    assert [(d.code, d.line) for d in doc.errors] == [
+        ("missing-authors", 26)
+    ]  # the record's meta line
+    assert doc.papers[3].title and doc.papers[3].title.startswith("Skywork UniPic")
+
+
+def test_stray_text_in_an_abstracts_dump_is_reported_not_dropped() -> None:
+    doc = profileparse.parse("Abstract: one\nsome pasted text\nAbstract: two\n")
+    assert [p.abstract for p in doc.papers] == ["one", "two"]
+    assert [(d.code, d.line) for d in doc.diagnostics] == [("extra-line", 2)]
+
+
+def test_unicode_and_tex_survive() -> None:
+    text = (
+        "CLJun 29, 2023\n$\\mathcal{O}(n)$ Bounds for Ünïcödé ParsingStéphane Chrétien, "
+        'Zhaoqin "Richie" Li\nWe show $x_1 \\leq 2$ holds.\n'
+    )
+    (paper,) = profileparse.parse(text).papers
+    assert paper.title == "$\\mathcal{O}(n)$ Bounds for Ünïcödé Parsing"
+    assert paper.authors == ("Stéphane Chrétien", 'Zhaoqin "Richie" Li')
+    assert paper.abstract == "We show $x_1 \\leq 2$ holds."

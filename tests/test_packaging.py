@@ -1,0 +1,79 @@
+"""A plain (non-editable) install works: the wheel carries the grammars and plugins, and
+the CLI installed from it parses a seed, reads stdin and reports a broken meta line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("profileparse-*.whl")
+    return built
+
+
+def test_wheel_contains_grammars_plugins_and_types(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for grammar in ("common", "profile", "inline", "abstracts"):
+        assert f"profileparse/grammars/{grammar}.lark" in names
+    for plugin in ("profile", "inline", "abstracts", "json"):
+        assert f"profileparse/plugins/{plugin}.py" in names
+    assert "profileparse/py.typed" in names
+    assert not any(n.startswith(("tests/", "grammars/", "plugins/")) for n in names)
+
+
+def test_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path, seeds: list[Path]) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    pip = subprocess.run(
+        [str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+    )
+    assert pip.returncode == 0, pip.stderr
+    cli = str(bindir / "profileparse")
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [cli, *args], input=stdin, capture_output=True, text=True, cwd=tmp_path, env=clean
+        )
+
+    where = subprocess.run(
+        [str(bindir / "python"), "-c", "import profileparse; print(profileparse.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean,
+    )
+    assert str(env_dir) in where.stdout  # the wheel's copy, not the source tree
+
+    parsed = run("parse", str(seeds[0]))
+    assert parsed.returncode == 0 and '"name": "Tianwen Wei"' in parsed.stdout
+    piped = run("parse", "-", stdin=seeds[2].read_text(encoding="utf-8"))
+    assert piped.returncode == 0 and '"layout": "inline"' in piped.stdout
+
+    text = seeds[0].read_text(encoding="utf-8").replace("LGSep 7, 2024", "LGSep 7 2024x")
+    line = text.split("\n").index("LGSep 7 2024x") + 1
+    broken = tmp_path / "broken.txt"
+    broken.write_text(text, encoding="utf-8")
+    checked = run("check", str(broken))
+    assert checked.returncode == 1
+    assert f"{broken}:{line}:" in checked.stdout
