@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from profileparse.errors import ParseError, PluginError
@@ -17,6 +18,15 @@ from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, Document, Paper, PaperDate, Profile, Severity, Span
 from profileparse.parsing import detect_layout, parse, parse_file
 from profileparse.registry import get_plugin_manager, get_registry
+
+# In a source checkout, grammars/ and plugins/ sit beside this package rather than inside
+# it (the installed package maps them in as profileparse.grammars and .plugins). Let
+# Python find them there too, so running from a checkout works without an editable install.
+_checkout = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if os.path.isfile(os.path.join(_checkout, "plugins", "profile.py")) and not os.path.isdir(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")
+):
+    __path__.append(_checkout)
 
 __all__ = [
     "Diagnostic",

@@ -77,3 +77,16 @@ def test_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path, seeds: list[Path]) -
     checked = run("check", str(broken))
     assert checked.returncode == 1
     assert f"{broken}:{line}:" in checked.stdout
+
+
+def test_a_plain_install_still_works_from_inside_the_checkout(wheel: Path, tmp_path: Path) -> None:
+    """``pip install .`` then ``python`` in the checkout imports the source folder, which
+    has no plugins/ inside it; the package finds the checkout's plugins/ and grammars/."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = str(env_dir / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", str(wheel)], check=True)
+    code = "import profileparse; print(len(profileparse.parse_file('examples/profile.txt').papers))"
+    run = subprocess.run([python, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "6"
