@@ -54,8 +54,9 @@ _VOWELS = "AEIOUÁÉÍÓÚ"
 _QUOTES = "\"'“”‘’«»"
 _OPEN_CLOSE = {"(": ")", "[": "]"}
 
-_ET_AL = re.compile(r",?[^\S\n]+et[^\S\n]+al\.?[^\S\n]*$")
-_AFFILIATION = re.compile(r"[^\S\n]+·[^\S\n]*([^·]*?)[^\S\n]*$")
+_ET_AL = re.compile(r",?[^\S\n]+et[^\S\n]+al\.?\Z")
+# The longest name worth considering: it bounds the work on hostile long lines.
+MAX_NAME = 120
 _SPACES = re.compile(r"\s+")
 # Endings of complete English words: inflection and common derivational suffixes.
 _ENGLISH_ENDING = re.compile(
@@ -237,11 +238,13 @@ def looks_like_author_list(line: str) -> bool:
 def _strip_tail(text: str) -> tuple[str, bool, str | None]:
     """Remove `` · affiliation`` and `` et al.`` from the end of an author list."""
     affiliation = None
-    m = _AFFILIATION.search(text)
-    if m and m.group(1):
-        affiliation = m.group(1)
-        text = text[: m.start()]
-    m = _ET_AL.search(text)
+    head, dot, tail = text.rpartition("·")
+    if dot and head[-1:].isspace() and tail.strip():
+        affiliation = tail.strip()
+        text = head.rstrip()
+    # Only the end of the line can hold "et al."; looking there keeps this linear.
+    cut = max(len(text) - 16, 0)
+    m = _ET_AL.search(text, cut)
     et_al = m is not None
     if m:
         text = text[: m.start()]
@@ -282,7 +285,7 @@ def _title_end_cost(title: str) -> float:
         cost = 0.3
     else:
         cost = 1.0
-    word = title.rsplit(" ", 1)[-1]
+    word = title[-MAX_NAME:].rsplit(" ", 1)[-1]
     # A final word with an internal capital ("DeepSeek") is a real but rarer title ending.
     # When the part before the last internal capital ends like a complete English word
     # ("ModelsJae", "DetectionYi"), the capital more likely starts a glued name
@@ -301,7 +304,7 @@ def _title_end_cost(title: str) -> float:
             cost += 1.5
     # The title's last comma-separated piece reading as a name ("..., Hansol Lim, Soo") means
     # an author was left in the title.
-    if "," in title:
+    if "," in title[-MAX_NAME:]:
         piece = title.rsplit(",", 1)[1].strip()
         if piece and piece[0].isupper():
             piece_cost = name_cost(piece)
@@ -318,7 +321,7 @@ def _candidates(segment: str) -> list[int]:
     """Positions where a name could start: a capital, or a letter of a script without case
     (CJK, ...) right after text of another kind, glued to what comes before."""
     out = []
-    for i in range(1, len(segment)):
+    for i in range(max(1, len(segment) - MAX_NAME), len(segment)):
         c, prev = segment[i], segment[i - 1]
         if prev.isspace():
             continue
