@@ -10,9 +10,10 @@ from typing import Any
 
 from lark import Token, Transformer
 
+from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.layouts import Layout, LayoutResult, diagnostic
-from profileparse.model import Diagnostic, Paper, Severity, Span
+from profileparse.model import Diagnostic, Document, Paper, Severity, Span
 
 _LABEL = re.compile(r"\s*abstract\s*:\s*", re.IGNORECASE)
 
@@ -43,6 +44,23 @@ def sniff(text: str) -> float:
         return 0.0
     hits = sum(1 for line in lines if _LABEL.match(line))
     return hits / len(lines)
+
+
+def dump(document: Document, /) -> str:
+    """Write ``document`` back in the abstracts layout: one ``Abstract:`` line a paper."""
+    return "".join(f"Abstract:{paper.abstract or ''}\n" for paper in document.papers)
+
+
+@hookimpl
+def register_formats(register: Any) -> None:
+    register(
+        Format(
+            name="abstracts-dump",
+            suffix=".txt",
+            description="back to the abstracts layout's text",
+            dump=dump,
+        )
+    )
 
 
 @hookimpl

@@ -10,6 +10,7 @@ from typing import Any
 
 from lark import Token, Transformer
 
+from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.layouts import (
     Layout,
@@ -20,8 +21,9 @@ from profileparse.layouts import (
     record_shape,
     split_broken_meta,
 )
-from profileparse.model import Diagnostic, Paper, Severity
-from profileparse.names import split_glued
+from profileparse.meta import render_meta
+from profileparse.model import Diagnostic, Document, Paper, Severity
+from profileparse.names import join_author_list, split_glued
 
 _LONG = 25  # words
 
@@ -108,6 +110,34 @@ def sniff(text: str) -> float:
     if 1.5 <= gap < 2.5:
         return 0.9
     return 0.3 if gap < 1.5 else 0.1
+
+
+def dump(document: Document, /) -> str:
+    """Write ``document`` back in the inline layout (meta, title+authors, abstract).
+
+    Every paper needs a category and a date for its meta line.
+    """
+    lines: list[str] = []
+    for number, paper in enumerate(document.papers, start=1):
+        try:
+            meta = render_meta(paper.category, paper.date, paper.score, paper.has_code)
+        except ValueError as exc:
+            raise ValueError(f"paper {number}: {exc}") from None
+        authors = join_author_list(paper.authors, paper.et_al, paper.affiliation)
+        lines += [meta, (paper.title or "") + authors, paper.abstract or ""]
+    return "".join(line + "\n" for line in lines)
+
+
+@hookimpl
+def register_formats(register: Any) -> None:
+    register(
+        Format(
+            name="inline-dump",
+            suffix=".txt",
+            description="back to the inline layout's text",
+            dump=dump,
+        )
+    )
 
 
 @hookimpl

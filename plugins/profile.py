@@ -11,6 +11,7 @@ from typing import Any
 
 from lark import Token, Transformer
 
+from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.layouts import (
     Layout,
@@ -21,9 +22,9 @@ from profileparse.layouts import (
     record_shape,
     split_broken_meta,
 )
-from profileparse.meta import looks_like_broken_meta
-from profileparse.model import Diagnostic, Paper, Profile, Severity, Span
-from profileparse.names import looks_like_author_list, parse_author_list
+from profileparse.meta import looks_like_broken_meta, render_meta
+from profileparse.model import Diagnostic, Document, Paper, Profile, Severity, Span
+from profileparse.names import join_author_list, looks_like_author_list, parse_author_list
 
 _NUMBER = re.compile(r"[0-9][0-9,]*")
 _HEADER_HINT = re.compile(
@@ -210,6 +211,52 @@ def sniff(text: str) -> float:
     if gap >= 2.5:
         return 0.9
     return 0.2
+
+
+def _header_lines(profile: Profile) -> list[str]:
+    lines = [profile.name or "", ""]
+    for value, template in (
+        (profile.category, "{}"),
+        (profile.h_index, "h-index{}"),
+        (profile.paper_count, "{}papers"),
+        (profile.citations, "{:,}citations"),
+        (profile.novelty, "Novelty{}%"),
+        (profile.ai_score, "AI Score{}"),
+    ):
+        if value is not None:
+            lines.append(template.format(value))
+    lines.append("")
+    if profile.listed_papers is not None:
+        lines += [f"{profile.listed_papers} Papers", ""]
+    return lines
+
+
+def dump(document: Document, /) -> str:
+    """Write ``document`` back in the profile layout (header, then four-line records).
+
+    Every paper needs a category and a date for its meta line.
+    """
+    lines = _header_lines(document.profile) if document.profile is not None else []
+    for number, paper in enumerate(document.papers, start=1):
+        try:
+            meta = render_meta(paper.category, paper.date, paper.score, paper.has_code)
+        except ValueError as exc:
+            raise ValueError(f"paper {number}: {exc}") from None
+        authors = join_author_list(paper.authors, paper.et_al, paper.affiliation)
+        lines += [meta, paper.title or "", "", authors, "", paper.abstract or "", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+@hookimpl
+def register_formats(register: Any) -> None:
+    register(
+        Format(
+            name="profile-dump",
+            suffix=".txt",
+            description="back to the profile layout's text",
+            dump=dump,
+        )
+    )
 
 
 @hookimpl

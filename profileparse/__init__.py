@@ -45,6 +45,7 @@ __all__ = [
     "detect_layout",
     "dumps",
     "get_plugin_manager",
+    "get_registry",
     "hookimpl",
     "parse",
     "parse_file",

@@ -8,7 +8,7 @@ from attrs import frozen
 
 from profileparse.model import PaperDate
 
-__all__ = ["MONTHS", "Meta", "is_meta_line", "looks_like_broken_meta", "read_meta"]
+__all__ = ["MONTHS", "Meta", "is_meta_line", "looks_like_broken_meta", "read_meta", "render_meta"]
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
@@ -57,6 +57,17 @@ def read_meta(line: str) -> Meta:
         date=date,
         has_code=m.group("code") is not None,
     )
+
+
+def render_meta(
+    category: str | None, date: PaperDate | None, score: float | None, has_code: bool
+) -> str:
+    """The meta line for these fields (the inverse of :func:`read_meta`)."""
+    if category is None or date is None:
+        raise ValueError("a meta line needs a category and a date")
+    shown = "" if score is None else f"{round(score, 2):g}"
+    when = f"{MONTHS[date.month - 1]} {date.day}" + ("" if date.year is None else f", {date.year}")
+    return f"{shown}{category}{when}{'Code' if has_code else ''}"
 
 
 def is_meta_line(line: str) -> bool:

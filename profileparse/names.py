@@ -393,3 +393,38 @@ def join_author_list(names: Sequence[str], et_al: bool, affiliation: str | None)
     if affiliation:
         text += f" · {affiliation}"
     return text
+
+
+@frozen
+class PersonName:
+    """A name split for citation formats: ``family`` keeps its particles (``van der``)."""
+
+    given: str | None
+    family: str
+    suffix: str | None = None
+
+
+def split_person(name: str) -> PersonName:
+    """Split a displayed name into given and family parts.
+
+    >>> split_person("Laurens van der Maaten")
+    PersonName(given='Laurens', family='van der Maaten', suffix=None)
+    >>> split_person("Martin Luther King Jr.")
+    PersonName(given='Martin Luther', family='King', suffix='Jr.')
+    """
+    tokens = name.split()
+    suffix = None
+    if len(tokens) > 1 and tokens[-1] in SUFFIXES:
+        suffix = tokens.pop()
+    if len(tokens) == 1:
+        return PersonName(given=None, family=tokens[0], suffix=suffix)
+    start = len(tokens) - 1
+    # Lower-case particles (and Gaelic ones) before the last word belong to the family name.
+    while start > 1 and (
+        (tokens[start - 1].islower() and tokens[start - 1] in PARTICLES)
+        or tokens[start - 1] in GAELIC_PARTICLES
+    ):
+        start -= 1
+    return PersonName(
+        given=" ".join(tokens[:start]), family=" ".join(tokens[start:]), suffix=suffix
+    )

@@ -29,6 +29,12 @@ BUILTIN_PLUGINS = (
     "profileparse.plugins.inline",
     "profileparse.plugins.abstracts",
     "profileparse.plugins.json",
+    "profileparse.plugins.jsonl",
+    "profileparse.plugins.csv",
+    "profileparse.plugins.markdown",
+    "profileparse.plugins.bibtex",
+    "profileparse.plugins.ris",
+    "profileparse.plugins.csl_json",
 )
 BUILTIN = "built-in"
 

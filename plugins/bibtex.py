@@ -1,0 +1,107 @@
+"""The ``bibtex`` format: one entry per paper with stable, unique citation keys.
+
+LaTeX specials (``& % $ # _ { } ~ ^ \\``) are escaped in text, while TeX math between
+``$`` signs in titles and abstracts is kept as written. Non-ASCII names stay as they are
+(UTF-8). A yearless date gives ``month`` but no ``year``, unless the document was parsed
+with ``reference_year``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from profileparse.citations import citation_keys
+from profileparse.formats import Format
+from profileparse.hookspecs import hookimpl
+from profileparse.meta import MONTHS
+from profileparse.model import Document, Paper
+from profileparse.names import split_person
+
+# Inline math as TeX writers use it: no space just inside the dollars, no digit right
+# after the closing one (so "costs $5 and $10" is text, "$x_1$" is math).
+_MATH = re.compile(r"(\$(?=[^\s$])(?:[^$\n\\]|\\.)*?(?<=[^\s\\])\$(?![0-9]))")
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIALS = re.compile("|".join(re.escape(c) for c in _ESCAPES))
+
+
+def _braced_math(segment: str) -> bool:
+    depth = 0
+    for c in segment:
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def escape(text: str) -> str:
+    """Escape LaTeX specials outside ``$...$`` math; balanced math is kept as it is."""
+    out = []
+    for part in _MATH.split(text):
+        if part.startswith("$") and part.endswith("$") and len(part) > 2 and _braced_math(part):
+            out.append(part)
+        else:
+            out.append(_SPECIALS.sub(lambda m: _ESCAPES[m.group()], part))
+    return "".join(out)
+
+
+def _author_field(paper: Paper) -> str:
+    names = []
+    for name in paper.authors:
+        person = split_person(name)
+        parts = [escape(person.family)]
+        if person.suffix:
+            parts.append(escape(person.suffix))
+        if person.given:
+            parts.append(escape(person.given))
+        names.append(", ".join(parts) if len(parts) > 1 else "{" + parts[0] + "}")
+    if paper.et_al:
+        names.append("others")
+    return " and ".join(names)
+
+
+def _fields(paper: Paper) -> Iterator[tuple[str, str]]:
+    if paper.title:
+        yield "title", "{" + escape(paper.title) + "}"
+    if paper.authors:
+        yield "author", "{" + _author_field(paper) + "}"
+    if paper.date is not None:
+        if paper.date.year is not None:
+            yield "year", str(paper.date.year)
+        yield "month", MONTHS[paper.date.month - 1].lower()
+    if paper.affiliation:
+        yield "institution", "{" + escape(paper.affiliation) + "}"
+    if paper.category:
+        yield "keywords", "{" + escape(paper.category) + "}"
+    if paper.abstract:
+        yield "abstract", "{" + escape(paper.abstract) + "}"
+    if paper.has_code:
+        yield "note", "{Code available}"
+
+
+def dump(document: Document, /, *, entry_type: str = "misc") -> str:
+    """``entry_type``: the BibTeX entry type of every entry (``misc``, ``article``, ...)."""
+    if not re.fullmatch(r"[A-Za-z]+", entry_type):
+        raise ValueError(f"entry_type must be letters only, got {entry_type!r}")
+    entries = []
+    for key, paper in zip(citation_keys(document.papers), document.papers, strict=True):
+        body = ",\n".join(f"  {name} = {value}" for name, value in _fields(paper))
+        entries.append(f"@{entry_type}{{{key},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+@hookimpl
+def register_formats(register: Any) -> None:
+    register(Format("bibtex", ".bib", "BibTeX, one entry per paper", dump))

@@ -1,0 +1,23 @@
+"""The ``jsonl`` format: one JSON object per paper, each with the profile name and source."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from profileparse.formats import Format
+from profileparse.hookspecs import hookimpl
+from profileparse.model import Document
+from profileparse.rows import paper_rows
+
+
+def dump(document: Document, /, *, ensure_ascii: bool = False) -> str:
+    """``ensure_ascii``: escape non-ASCII characters. UTF-8, no BOM, no blank lines."""
+    return "".join(
+        json.dumps(row, ensure_ascii=ensure_ascii) + "\n" for row in paper_rows(document)
+    )
+
+
+@hookimpl
+def register_formats(register: Any) -> None:
+    register(Format("jsonl", ".jsonl", "one JSON object per paper (JSON Lines)", dump))

@@ -1,0 +1,208 @@
+"""Every built-in format, on every seed and on a hostile dump, read back by an independent
+reader: json/jsonl (json), csv (csv), bibtex (bibtexparser 2), ris (rispy), csl-json
+(jsonschema against the CSL data schema), markdown (Python-Markdown), and the render-back
+formats (our own parser)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+import attrs
+import bibtexparser
+import jsonschema
+import markdown as markdown_lib
+import pytest
+import rispy
+from bibtexparser.middlewares import LatexDecodingMiddleware
+
+import profileparse
+from profileparse import Document
+from tests.conftest import seed_paths
+from tests.render import SHARED
+
+HOSTILE = """Ann Example
+
+CL
+h-index1
+1papers
+3citations
+Novelty10%
+AI Score20
+
+1 Papers
+
+CLJun 29, 2023Code
+=HYPERLINK("x") & {Braces} 100% of $x_1$ #1 ~tilde ^caret \\backslash
+
+@Attacker One, +Plus Two, -Minus Three et al.
+
+An abstract with & % $ # _ { } ~ ^ \\ and math $a^2 + b_1$.
+"""
+
+
+def _documents() -> list[tuple[str, Document]]:
+    docs = [(p.stem[:3], profileparse.parse_file(p)) for p in seed_paths()]
+    docs.append(("hostile", profileparse.parse(HOSTILE, source="hostile.txt")))
+    return docs
+
+
+DOCS = _documents()
+IDS = [name for name, _ in DOCS]
+DOCUMENTS = [doc for _, doc in DOCS]
+
+
+def test_hostile_dump_parses_as_written() -> None:
+    doc = profileparse.parse(HOSTILE)
+    (paper,) = doc.papers
+    assert paper.title is not None and paper.title.startswith('=HYPERLINK("x") & {Braces}')
+    assert paper.authors == ("@Attacker One", "+Plus Two", "-Minus Three")
+    assert doc.ok
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
+def test_json(doc: Document) -> None:
+    data = json.loads(profileparse.dumps(doc, "json"))
+    assert [p["title"] for p in data["papers"]] == [p.title for p in doc.papers]
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
+def test_jsonl(doc: Document) -> None:
+    text = profileparse.dumps(doc, "jsonl")
+    assert not text.startswith("\ufeff")
+    lines = text.split("\n")
+    assert lines[-1] == "" and all(lines[:-1])
+    rows = [json.loads(line) for line in lines[:-1]]
+    assert [r["title"] for r in rows] == [p.title for p in doc.papers]
+    name = doc.profile.name if doc.profile else None
+    assert all(r["profile_name"] == name and r["source"] == doc.source for r in rows)
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
+def test_csv_reads_back_and_defuses_formulas(doc: Document) -> None:
+    text = profileparse.dumps(doc, "csv")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == len(doc.papers)
+    for row, paper in zip(rows, doc.papers, strict=True):
+        assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
+        title = row["title"][1:] if row["title"].startswith("'") else row["title"]
+        assert title == (paper.title or "")
+        authors = [a[1:] if a.startswith("'") else a for a in row["authors"].split("; ")]
+        assert [a for a in authors if a] == list(paper.authors) or row["authors"].startswith("'")
+    raw = list(csv.DictReader(io.StringIO(profileparse.dumps(doc, "csv", neutralise=False))))
+    assert [r["title"] for r in raw] == [p.title or "" for p in doc.papers]
+
+
+def test_csv_neutralises_the_hostile_cells() -> None:
+    doc = profileparse.parse(HOSTILE)
+    (row,) = csv.DictReader(io.StringIO(profileparse.dumps(doc, "csv")))
+    assert row["title"].startswith("'=HYPERLINK")
+    assert row["authors"].startswith("'@Attacker One; +Plus Two")
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
+def test_bibtex_reads_back_with_bibtexparser(doc: Document) -> None:
+    text = profileparse.dumps(doc, "bibtex")
+    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+    assert library.failed_blocks == []
+    assert len(library.entries) == len(doc.papers)
+    keys = [e.key for e in library.entries]
+    assert len(set(keys)) == len(keys)
+    for entry, paper in zip(library.entries, doc.papers, strict=True):
+        if paper.title is None:
+            assert "title" not in entry.fields_dict
+            continue
+        assert _tex(entry["title"]) == _tex(paper.title)
+        if paper.date and paper.date.year is None:
+            assert "year" not in entry.fields_dict
+
+
+def _tex(text: str) -> str:
+    """What TeX shows: "--" is an en dash; the decoder writes a lone caret as U+02C6."""
+    text = text.replace("{", "").replace("}", "").replace("--", "–").replace("ˆ", "^")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_bibtex_escapes_specials_but_keeps_math() -> None:
+    text = profileparse.dumps(profileparse.parse(HOSTILE), "bibtex")
+    assert r"\& \{Braces\} 100\% of $x_1$ \#1 \textasciitilde{}tilde" in text
+    assert r"math $a^2 + b_1$" in text
+    assert "entry_type" not in text
+    assert profileparse.dumps(
+        profileparse.parse(HOSTILE), "bibtex", entry_type="article"
+    ).startswith("@article{")
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
+def test_ris_reads_back_with_rispy(doc: Document) -> None:
+    entries = rispy.loads(profileparse.dumps(doc, "ris"))
+    assert len(entries) == len(doc.papers)
+    for entry, paper in zip(entries, doc.papers, strict=True):
+        assert entry["type_of_reference"] == "GEN"
+        assert entry.get("title") == paper.title
+        assert len(entry.get("authors", [])) == len(paper.authors)
+        if paper.date is not None and paper.date.year is None:
+            assert "year" not in entry
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
+def test_csl_json_is_valid_against_the_schema(doc: Document) -> None:
+    schema = json.loads((SHARED / "data" / "csl-data.json").read_text(encoding="utf-8"))
+    items = json.loads(profileparse.dumps(doc, "csl-json"))
+    jsonschema.validate(items, schema)
+    assert len(items) == len(doc.papers)
+    for item, paper in zip(items, doc.papers, strict=True):
+        if paper.date is not None and paper.date.year is None:
+            assert "date-parts" not in item["issued"]
+
+
+def test_csl_json_keeps_particles_with_the_family_name() -> None:
+    doc = profileparse.parse(
+        "CLJun 29, 2023\nA TitleLaurens van der Maaten, Martin Luther King Jr.\nAbstract.\n"
+    )
+    (item,) = json.loads(profileparse.dumps(doc, "csl-json"))
+    assert item["author"] == [
+        {"family": "van der Maaten", "given": "Laurens"},
+        {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+    ]
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
+def test_markdown_renders_titles_as_text(doc: Document) -> None:
+    page = markdown_lib.markdown(profileparse.dumps(doc, "markdown"), extensions=["tables"])
+    headings = [html.unescape(h) for h in re.findall(r"<h2>(.*?)</h2>", page)]
+    assert sorted(headings) == sorted(p.title or "Untitled" for p in doc.papers)
+    assert "<script" not in page
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
+def test_render_back_to_the_documents_layout(doc: Document) -> None:
+    assert doc.layout is not None
+    text = profileparse.dumps(doc, f"{doc.layout}-dump")
+    again = profileparse.parse(text)
+    assert _content(again) == _content(doc)
+
+
+def _content(doc: Document) -> tuple[object, ...]:
+    profile = attrs.evolve(doc.profile, span=None) if doc.profile else None
+    return doc.layout, profile, tuple(attrs.evolve(p, span=None) for p in doc.papers)
+
+
+def test_render_back_reproduces_the_seeds_byte_for_byte() -> None:
+    for path in seed_paths():
+        doc = profileparse.parse_file(path)
+        original = path.read_text(encoding="utf-8")
+        assert profileparse.dumps(doc, f"{doc.layout}-dump") == original.rstrip("\n") + "\n"
+
+
+def test_every_builtin_format_is_tested_here() -> None:
+    tested = set(re.findall(r'dumps\(\w+, "([a-z-]+)"', Path(__file__).read_text())) | {
+        "profile-dump",
+        "inline-dump",
+        "abstracts-dump",
+    }
+    assert set(profileparse.get_registry().formats) <= tested
