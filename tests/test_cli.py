@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from profileparse.cli import main
+from profileparse.registry import get_registry
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -90,7 +91,10 @@ def test_unreadable_bytes_exit_1_with_location(tmp_path: Path) -> None:
 
 def test_formats_and_layouts_list_builtins() -> None:
     code, out, _ = run("formats")
-    assert code == 0 and out.startswith("json ") and "[built-in]" in out
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines()]
+    assert listed == sorted(get_registry().formats)
+    assert all(line.endswith("[built-in]") for line in out.splitlines())
     code, out, _ = run("layouts")
     assert [line.split()[0] for line in out.splitlines()] == ["abstracts", "inline", "profile"]
 
