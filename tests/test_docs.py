@@ -37,3 +37,23 @@ def test_every_diagnostic_code_is_documented() -> None:
     text = (DOCS / "model.md").read_text(encoding="utf-8")
     undocumented = sorted(c for c in codes if f"`{c}`" not in text)
     assert not undocumented, undocumented
+
+
+def test_format_samples_in_the_docs_are_current() -> None:
+    from tests.format_samples import OUT, samples
+
+    for name, text in samples().items():
+        path = OUT / name
+        stored = ""
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as f:
+                stored = f.read()
+        assert stored == text, f"docs/samples/{name} is stale: run python -m tests.format_samples"
+
+
+def test_every_format_has_a_section_with_a_sample() -> None:
+    text = (DOCS / "formats.md").read_text(encoding="utf-8")
+    for name, entry in get_registry().formats.items():
+        if entry.origin == "built-in":
+            assert f"## {name}\n" in text
+            assert f'docs/samples/{name}{entry.item.suffix}"' in text

@@ -1,0 +1,76 @@
+"""A third-party format plugin, made known the way a pip-installed package is: an entry
+point in the ``profileparse`` group of its distribution's metadata."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PLUGIN = """
+import profileparse
+
+
+def dump(document, **options):
+    sep = options.get("sep", "\\n")
+    return sep.join(p.title or "" for p in document.papers) + "\\n"
+
+
+@profileparse.hookimpl
+def register_formats(register):
+    register(profileparse.Format(name="titles", suffix=".txt",
+                                 description="one title a line", dump=dump))
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A folder laid out like site-packages after ``pip install titles-plugin``."""
+    (tmp_path / "titles_plugin.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
+    info = tmp_path / "titles_plugin-1.2.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: titles-plugin\nVersion: 1.2\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[profileparse]\ntitles = titles_plugin\n", encoding="utf-8"
+    )
+    return tmp_path
+
+
+def _run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(site))
+    return subprocess.run(
+        [sys.executable, "-m", "profileparse", *args], capture_output=True, text=True, env=env
+    )
+
+
+def test_installed_plugin_is_listed_and_used(site: Path, seeds: list[Path]) -> None:
+    listed = _run(site, "formats")
+    assert listed.returncode == 0, listed.stderr
+    (line,) = [row for row in listed.stdout.splitlines() if row.startswith("titles ")]
+    assert "one title a line" in line and line.endswith("[titles-plugin 1.2]")
+
+    used = _run(site, "parse", str(seeds[4]), "-f", "titles")
+    assert used.returncode == 0, used.stderr
+    assert used.stdout == "\n" * 4 + ""  # an abstracts dump has four untitled papers
+
+    titled = _run(site, "parse", str(seeds[1]), "-f", "titles", "-O", "sep= | ")
+    assert titled.stdout.startswith("Skywork: A More Open Bilingual Foundation Model | ")
+
+    code = (
+        f"import profileparse; doc = profileparse.parse_file({str(seeds[1])!r}); "
+        "print(profileparse.dumps(doc, 'titles'), end='')"
+    )
+    api = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(site)),
+    )
+    assert api.returncode == 0, api.stderr
+    assert api.stdout.splitlines()[0] == "Skywork: A More Open Bilingual Foundation Model"
