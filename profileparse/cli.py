@@ -197,11 +197,7 @@ def parse_command(
     failures: list[str] = []
     errors = False
     outputs: list[tuple[str, Document]] = []
-    per_file = (
-        output is not None
-        and len(inputs) > 1
-        and (Path(output).is_dir() or output.endswith(("/", "\\")))
-    )
+    per_file = output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
     for path, doc in _documents(inputs, options, failures):
         errors = errors or not doc.ok
         if not quiet:
@@ -219,6 +215,10 @@ def parse_command(
                 Path(output).write_text(text, encoding="utf-8")
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot write {exc.filename or output}: {exc.strerror or exc}"
+        ) from None
     for message in failures:
         click.echo(f"error: {message}", err=True)
     if failures or errors:
@@ -253,9 +253,20 @@ def _write_each(
     from profileparse import dumps
 
     folder.mkdir(parents=True, exist_ok=True)
+    inputs = {Path(path).resolve() for path, _ in outputs if path != STDIN}
+    used: set[str] = set()
     for path, doc in outputs:
+        # Only the input's file name is used, so no input name can point outside the folder;
+        # inputs from different folders with the same name get -2, -3, ...
         stem = "stdin" if path == STDIN else Path(path).stem
-        target = folder / (stem + suffix)
+        name, n = stem + suffix, 1
+        while name in used:
+            n += 1
+            name = f"{stem}-{n}{suffix}"
+        used.add(name)
+        target = folder / name
+        if target.resolve() in inputs:
+            raise ValueError(f"refusing to overwrite the input {path!r}; choose another -o folder")
         target.write_text(dumps(doc, format_name, **options), encoding="utf-8")
 
 

@@ -104,3 +104,51 @@ def test_help_reads_well() -> None:
     assert code == 0 and "parse" in out and "check" in out
     code, out, _ = run("parse", "--help")
     assert "--reference-year" in out and "stdin" in out
+
+
+def test_jsonl_with_many_inputs_is_one_stream(seeds: list[Path]) -> None:
+    code, out, _ = run("parse", *map(str, seeds), "-f", "jsonl")
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 15 + 10 + 21 + 10 + 4
+    assert rows[0]["source"] == str(seeds[0]) and rows[-1]["source"] == str(seeds[-1])
+
+
+def test_output_folder_for_one_input_and_for_clashing_names(
+    seeds: list[Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert run("parse", str(seeds[0]), "-o", str(folder), "-f", "csv")[0] == 0
+    assert [p.name for p in folder.iterdir()] == [seeds[0].stem + ".csv"]
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    twin = other / seeds[0].name
+    twin.write_text(seeds[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert run("parse", str(seeds[0]), str(twin), "-o", str(tmp_path / "two") + "/")[0] == 0
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == [
+        seeds[0].stem + "-2.json",
+        seeds[0].stem + ".json",
+    ]
+
+
+def test_output_folder_never_overwrites_an_input(tmp_path: Path) -> None:
+    dump = tmp_path / "notes.txt"
+    dump.write_text("Abstract: one\n", encoding="utf-8")
+    code, _, err = run("parse", str(dump), "-f", "abstracts-dump", "-o", str(tmp_path))
+    assert code == 2
+    assert "refusing to overwrite" in err
+    assert dump.read_text(encoding="utf-8") == "Abstract: one\n"
+
+
+def test_format_options_from_the_command_line(seeds: list[Path]) -> None:
+    code, out, _ = run("parse", str(seeds[1]), "-f", "bibtex", "-O", "entry_type=article")
+    assert code == 0 and out.startswith("@article{")
+    code, _, err = run("parse", str(seeds[1]), "-f", "bibtex", "-O", "colour=red")
+    assert code == 2 and "colour" in err
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(seeds: list[Path], tmp_path: Path) -> None:
+    code, _, err = run("parse", str(seeds[4]), "-o", str(tmp_path / "missing" / "x.json"))
+    assert code == 1
+    assert "cannot write" in err and "Traceback" not in err
