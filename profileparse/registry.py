@@ -105,6 +105,31 @@ class Registry:
             ) from None
 
 
+_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    Format: ("name", "suffix", "description", "dump"),
+    Layout: ("name", "description", "grammar", "transformer", "sniff"),
+}
+
+
+def _coerce(item: object, kind: type[T], what: str, origin: str) -> T:
+    """``item`` as a ``kind``: plugins may register any object with the right fields."""
+    if isinstance(item, kind):
+        return item
+    fields = _FIELDS[kind]
+    missing = [f for f in fields if not hasattr(item, f)]
+    if missing:
+        raise PluginError(
+            f"{origin} registered {item!r} as a {what}, but it has no {', '.join(missing)}"
+        )
+    values = {f: getattr(item, f) for f in fields}
+    if kind is Layout and hasattr(item, "package"):
+        values["package"] = item.package
+    try:
+        return kind(**values)
+    except (TypeError, ValueError) as exc:
+        raise PluginError(f"{origin} registered a broken {what}: {exc}") from None
+
+
 def _collect(
     hook: Any,
     origins: dict[int, str],
@@ -115,19 +140,16 @@ def _collect(
     for impl in hook.get_hookimpls():
         origin: str = origins.get(id(impl.plugin), impl.plugin_name)
 
-        def register(item: T, origin: str = origin) -> None:
-            if not isinstance(item, kind):
+        def register(item: object, origin: str = origin) -> None:
+            checked = _coerce(item, kind, what, origin)
+            if checked.name in into:
                 raise PluginError(
-                    f"{origin} registered {item!r} as a {what}; expected a {kind.__name__}"
+                    f"two plugins register the {what} {checked.name!r}: "
+                    f"{into[checked.name].origin} and {origin}"
                 )
-            if item.name in into:
-                raise PluginError(
-                    f"two plugins register the {what} {item.name!r}: "
-                    f"{into[item.name].origin} and {origin}"
-                )
-            into[item.name] = Entry(item, origin)
+            into[checked.name] = Entry(checked, origin)
 
-        register_fn: Callable[[T], None] = register
+        register_fn: Callable[[object], None] = register
         impl.function(register=register_fn)
 
 

@@ -66,3 +66,25 @@ def test_a_misspelled_hook_fails_check_pending() -> None:
 
 def test_builtin_modules_are_the_plugins_package() -> None:
     assert all(m.startswith("profileparse.plugins.") for m in BUILTIN_PLUGINS)
+
+
+def test_any_object_with_the_format_fields_can_be_registered() -> None:
+    shaped = SimpleNamespace(
+        name="count",
+        suffix=".txt",
+        description="paper count",
+        dump=lambda document, **options: f"{len(document.papers)}\n",
+    )
+    broken = SimpleNamespace(name="Bad Name!", suffix=".txt", description="x", dump=_titles)
+    plugin = SimpleNamespace(
+        register_formats=profileparse.hookimpl(lambda register: register(shaped))
+    )
+    pm = get_plugin_manager(load_entry_points=False)
+    pm.register(plugin, name="duck")
+    registry = Registry.from_plugin_manager(pm)
+    assert registry.format("count").dump(profileparse.parse("Abstract: x\n")) == "1\n"
+    pm.unregister(plugin)
+    bad = SimpleNamespace(register_formats=profileparse.hookimpl(lambda register: register(broken)))
+    pm.register(bad, name="bad-plugin")
+    with pytest.raises(PluginError, match="bad-plugin registered a broken format"):
+        Registry.from_plugin_manager(pm)
