@@ -17,11 +17,11 @@ from profileparse.layouts import (
     LayoutResult,
     RecordLines,
     diagnostic,
+    meta_line,
     meta_paper,
+    read_records,
     record_shape,
-    split_broken_meta,
 )
-from profileparse.meta import render_meta
 from profileparse.model import Diagnostic, Document, Paper, Severity
 from profileparse.names import join_author_list, split_glued
 
@@ -44,11 +44,7 @@ class InlineTransformer(Transformer[Token, Any]):
         return [], [diagnostic(Severity.WARNING, "preamble", message, children[0], children[-1])]
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
-        papers: list[Paper] = []
-        diagnostics: list[Diagnostic] = []
-        for record in split_broken_meta(children[0], children[1:], expected=2):
-            papers.append(_paper(record, diagnostics))
-        return papers, diagnostics
+        return read_records(children, 2, _paper)
 
 
 def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
@@ -119,10 +115,7 @@ def dump(document: Document, /) -> str:
     """
     lines: list[str] = []
     for number, paper in enumerate(document.papers, start=1):
-        try:
-            meta = render_meta(paper.category, paper.date, paper.score, paper.has_code)
-        except ValueError as exc:
-            raise ValueError(f"paper {number}: {exc}") from None
+        meta = meta_line(paper, number)
         authors = join_author_list(paper.authors, paper.et_al, paper.affiliation)
         lines += [meta, (paper.title or "") + authors, paper.abstract or ""]
     return "".join(line + "\n" for line in lines)

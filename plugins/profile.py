@@ -18,11 +18,13 @@ from profileparse.layouts import (
     LayoutResult,
     RecordLines,
     diagnostic,
+    meta_line,
     meta_paper,
+    read_records,
     record_shape,
     split_broken_meta,
 )
-from profileparse.meta import looks_like_broken_meta, render_meta
+from profileparse.meta import looks_like_broken_meta
 from profileparse.model import Diagnostic, Document, Paper, Profile, Severity, Span
 from profileparse.names import join_author_list, looks_like_author_list, parse_author_list
 
@@ -159,11 +161,7 @@ class ProfileTransformer(Transformer[Token, Any]):
         return ("listed_papers", _number(children[0]), children[0])
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
-        papers: list[Paper] = []
-        diagnostics: list[Diagnostic] = []
-        for record in split_broken_meta(children[0], children[1:], expected=len(_FIELDS)):
-            papers.append(_paper(record, diagnostics))
-        return papers, diagnostics
+        return read_records(children, len(_FIELDS), _paper)
 
 
 def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
@@ -238,10 +236,7 @@ def dump(document: Document, /) -> str:
     """
     lines = _header_lines(document.profile) if document.profile is not None else []
     for number, paper in enumerate(document.papers, start=1):
-        try:
-            meta = render_meta(paper.category, paper.date, paper.score, paper.has_code)
-        except ValueError as exc:
-            raise ValueError(f"paper {number}: {exc}") from None
+        meta = meta_line(paper, number)
         authors = join_author_list(paper.authors, paper.et_al, paper.affiliation)
         lines += [meta, paper.title or "", "", authors, "", paper.abstract or "", ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -16,7 +16,7 @@ from typing import Any
 from attrs import field, frozen
 from lark import Token, Transformer
 
-from profileparse.meta import is_meta_line, looks_like_broken_meta, read_meta
+from profileparse.meta import is_meta_line, looks_like_broken_meta, read_meta, render_meta
 from profileparse.model import (
     Diagnostic,
     Paper,
@@ -32,7 +32,9 @@ __all__ = [
     "LayoutResult",
     "RecordLines",
     "diagnostic",
+    "meta_line",
     "meta_paper",
+    "read_records",
     "record_shape",
     "split_broken_meta",
 ]
@@ -117,6 +119,27 @@ def split_broken_meta(meta: Token, lines: Iterable[Token], expected: int) -> lis
             current.append(token)
     records.append(RecordLines(current_meta, tuple(current), meta_ok))
     return records
+
+
+def read_records(
+    children: list[Token],
+    expected: int,
+    make_paper: Callable[[RecordLines, list[Diagnostic]], Paper],
+) -> tuple[list[Paper], list[Diagnostic]]:
+    """A ``record`` rule's handler body: split off damaged records and build each paper."""
+    papers: list[Paper] = []
+    diagnostics: list[Diagnostic] = []
+    for record in split_broken_meta(children[0], children[1:], expected=expected):
+        papers.append(make_paper(record, diagnostics))
+    return papers, diagnostics
+
+
+def meta_line(paper: Paper, number: int) -> str:
+    """The meta line to write back for the ``number``-th paper (render-back formats)."""
+    try:
+        return render_meta(paper.category, paper.date, paper.score, paper.has_code)
+    except ValueError as exc:
+        raise ValueError(f"paper {number}: {exc}") from None
 
 
 def meta_paper(record: RecordLines, diagnostics: list[Diagnostic]) -> dict[str, Any]:
