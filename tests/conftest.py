@@ -6,6 +6,8 @@ import pytest
 
 from tests.render import SHARED
 
+pytest_plugins = ["pytester"]
+
 SEEDS = SHARED / "seeds"
 EXPECTED = SHARED / "expected"
 HERE = Path(__file__).resolve().parent

@@ -38,16 +38,22 @@ def test_wheel_contains_grammars_plugins_and_types(wheel: Path) -> None:
     assert not any(n.startswith(("tests/", "grammars/", "plugins/")) for n in names)
 
 
-def test_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path, seeds: list[Path]) -> None:
-    env_dir = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def env_dir(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with nothing but the wheel (and its dependencies) installed."""
+    env_dir = tmp_path_factory.mktemp("venv") / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     pip = subprocess.run(
-        [str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
         capture_output=True,
         text=True,
     )
     assert pip.returncode == 0, pip.stderr
+    return env_dir
+
+
+def test_wheel_in_a_fresh_venv(env_dir: Path, tmp_path: Path, seeds: list[Path]) -> None:
+    bindir = env_dir / "bin"
     cli = str(bindir / "profileparse")
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
@@ -90,3 +96,38 @@ def test_a_plain_install_still_works_from_inside_the_checkout(wheel: Path, tmp_p
     run = subprocess.run([python, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "6"
+
+
+def test_snapshot_workflow_with_only_profileparse_installed(
+    env_dir: Path, tmp_path: Path, seeds: list[Path]
+) -> None:
+    from tests.test_snapshot_kit import USER_TEST
+
+    project = tmp_path / "project"
+    dumps = project / "tests" / "dumps"
+    dumps.mkdir(parents=True)
+    (dumps / "wang.txt").write_text(seeds[1].read_text(encoding="utf-8"), encoding="utf-8")
+    (dumps / "abstracts.txt").write_text(seeds[4].read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "tests" / "test_dumps.py").write_text(USER_TEST, encoding="utf-8")
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(env_dir / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *args],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env=clean,
+        )
+
+    recorded = pytest_run("--snapshot-update")
+    assert recorded.returncode == 0, recorded.stdout
+    assert "2 snapshots generated" in recorded.stdout
+    assert pytest_run().returncode == 0
+    text = (dumps / "wang.txt").read_text(encoding="utf-8")
+    (dumps / "wang.txt").write_text(text.replace("Skywork UniPic:", "Skywork OmniPic:"), "utf-8")
+    failed = pytest_run()
+    assert failed.returncode == 1
+    assert (
+        "Skywork OmniPic: Unified" in failed.stdout and "Skywork UniPic: Unified" in failed.stdout
+    )

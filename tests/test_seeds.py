@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from syrupy.assertion import SnapshotAssertion
-from syrupy.extensions.json import JSONSnapshotExtension
 
 import profileparse
 from profileparse.cli import main
-from tests.conftest import EXPECTED, seed_paths
+from profileparse.testing import dump_paths
+from tests.conftest import EXPECTED, SEEDS, seed_paths
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def _subset(want: Any, got: Any) -> Any:
@@ -45,11 +47,14 @@ def test_cli_matches_expected(seed: Path) -> None:
     assert _subset(want, json.loads(result.stdout)) == want
 
 
-@pytest.mark.parametrize("seed", seed_paths(), ids=lambda p: p.stem)
-def test_snapshot(seed: Path, snapshot: SnapshotAssertion) -> None:
-    doc = profileparse.parse_file(seed, source=seed.name)
-    data = json.loads(profileparse.dumps(doc, "json"))
-    assert data == snapshot(extension_class=JSONSnapshotExtension)
+@pytest.mark.parametrize("path", dump_paths(SEEDS))
+def test_seed_snapshot(path: Path, dump_snapshot: SnapshotAssertion) -> None:
+    assert profileparse.parse_file(path) == dump_snapshot
+
+
+@pytest.mark.parametrize("path", dump_paths(EXAMPLES))
+def test_example_dump_snapshot(path: Path, dump_snapshot: SnapshotAssertion) -> None:
+    assert profileparse.parse_file(path) == dump_snapshot
 
 
 def test_seed_000_header_promises_more_papers_than_it_holds() -> None:
