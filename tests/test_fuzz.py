@@ -1,0 +1,132 @@
+"""Fuzzing: mutated seeds and random text never crash the parser, never lose a line, and
+strict mode raises only ParseError with a line number."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import profileparse
+from profileparse import Document, ParseError
+from tests.conftest import seed_paths
+
+SEEDS = [p.read_text(encoding="utf-8") for p in seed_paths()]
+FUZZ = settings(
+    max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+NASTY = st.sampled_from(
+    ["\x00", "\x07", "\x1b[31m", "\u200f", "\u202e", "\u0301", "\u2028", "\x0c", "\x85",
+     "\ufeff", "\t", "\r", "CLJun 29, 2023Code", "Abstract:", "h-index7", " · ", " et al.",
+     "x" * 5000, "Ab Cd, " * 300, "$", "{", "\\"]
+)  # fmt: skip
+
+
+def lines_of(text: str) -> list[str]:
+    """Lines the way the parser counts them: \\r\\n, \\r and \\n end a line."""
+    text = text.removeprefix("\ufeff")
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def unaccounted(doc: Document, text: str) -> list[int]:
+    spans = [p.span for p in doc.papers if p.span is not None]
+    if doc.profile is not None and doc.profile.span is not None:
+        spans.append(doc.profile.span)
+    lost = []
+    for number, line in enumerate(lines_of(text), start=1):
+        if (
+            line.strip()
+            and not any(number in s for s in spans)
+            and not any(d.line <= number <= d.end_line for d in doc.diagnostics)
+        ):
+            lost.append(number)
+    return lost
+
+
+def check(text: str) -> None:
+    doc = profileparse.parse(text)
+    assert unaccounted(doc, text) == []
+    # strict raises exactly when the lenient parse found an error, at the first error.
+    if doc.ok:
+        assert profileparse.parse(text, strict=True) == doc
+    else:
+        with pytest.raises(ParseError) as info:
+            profileparse.parse(text, strict=True)
+        assert 1 <= info.value.line <= len(lines_of(text)) + 1
+        assert (info.value.line, info.value.code) == (doc.errors[0].line, doc.errors[0].code)
+
+
+@st.composite
+def mutated_seed(draw: st.DrawFn) -> str:
+    lines = draw(st.sampled_from(SEEDS)).split("\n")
+    for _ in range(draw(st.integers(1, 6))):
+        if not lines:
+            break
+        i = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "cut", "splice"]))
+        if op == "delete":
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "insert":
+            lines.insert(i, draw(NASTY | st.text(max_size=80)))
+        elif op == "cut":
+            lines[i] = lines[i][: draw(st.integers(0, max(len(lines[i]), 0)))]
+        else:
+            at = draw(st.integers(0, len(lines[i])))
+            lines[i] = lines[i][:at] + draw(NASTY | st.text(max_size=20)) + lines[i][at:]
+    text = "\n".join(lines)
+    if draw(st.booleans()):
+        text = text[: draw(st.integers(0, len(text)))]
+    return text
+
+
+@FUZZ
+@given(mutated_seed())
+def test_mutated_seeds(text: str) -> None:
+    check(text)
+
+
+@FUZZ
+@given(st.text(max_size=400) | st.lists(NASTY | st.text(max_size=40)).map("\n".join))
+def test_random_text(text: str) -> None:
+    check(text)
+
+
+def _grammar_text(layout: str) -> st.SearchStrategy[str]:
+    from hypothesis.extra.lark import from_lark
+    from lark import Lark
+
+    grammar = Lark.open_from_package(
+        "profileparse.grammars", f"{layout}.lark", ("",), parser="lalr"
+    )
+    # Terminals with lookaheads are drawn explicitly; the rest come from their regexes.
+    line = st.text(st.characters(exclude_characters="\n\r"), min_size=1, max_size=60)
+    explicit = {
+        "TEXT": line.filter(lambda s: not s[0].isspace() and s.strip() == s),
+        "META": st.sampled_from(
+            ["CLJun 29, 2023Code", "56.3CLApr 7Code", "LGFeb 10", "NAFeb 5, 2015"]
+        ),
+        "_NL": st.sampled_from(["\n", "\n\n", "\n  \n"]),
+    }
+    return from_lark(grammar, explicit=explicit)
+
+
+@FUZZ
+@given(
+    st.sampled_from(["profile", "inline", "abstracts"]).flatmap(
+        lambda name: st.tuples(st.just(name), _grammar_text(name))
+    )
+)
+def test_text_from_each_grammar(case: tuple[str, str]) -> None:
+    layout, text = case
+    doc = profileparse.parse(text, layout=layout)
+    assert not [d for d in doc.diagnostics if d.code == "syntax"]
+    assert unaccounted(doc, text) == []
