@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 import os
 from pathlib import Path
@@ -100,6 +101,18 @@ def parse(
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the dump as str, not {type(text).__name__}")
+    return _parse(text, layout, source, strict, reference_year, ())
+
+
+def _parse(
+    text: str,
+    layout: str | None,
+    source: str | None,
+    strict: bool,
+    reference_year: int | None,
+    found: tuple[Diagnostic, ...],
+) -> Document:
+    """:func:`parse`, with diagnostics already ``found`` (by decoding) merged in."""
     prepared = normalise(text)
     name = layout if layout is not None else _detect(prepared)
     if name is None:
@@ -108,7 +121,7 @@ def parse(
             diagnostics = (
                 Diagnostic(Severity.ERROR, "no-layout", _NO_LAYOUT, 1, 1, _line_count(prepared)),
             )
-        document = Document(source=source, layout=None, diagnostics=diagnostics)
+        document = Document(source=source, layout=None, diagnostics=(*found, *diagnostics))
     else:
         chosen = get_registry().layout(name)
         result = _run(chosen, prepared)
@@ -120,7 +133,7 @@ def parse(
             layout=chosen.name,
             profile=result.profile,
             papers=papers,
-            diagnostics=sorted(result.diagnostics, key=lambda d: (d.line, d.column)),
+            diagnostics=sorted((*found, *result.diagnostics), key=lambda d: (d.line, d.column)),
         )
     if strict and document.errors:
         raise _as_error(document.errors[0], prepared, source)
@@ -172,31 +185,57 @@ def _as_error(diag: Diagnostic, prepared: str, source: str | None) -> ParseError
 
 
 def parse_file(path: str | os.PathLike[str], **options: Any) -> Document:
-    """Read ``path`` as UTF-8 (a BOM is fine) and :func:`parse` it.
+    """Read ``path`` and :func:`parse` it.
 
-    ``source`` defaults to the path as given. Other keyword arguments go to :func:`parse`.
+    The file is read as UTF-8 (a BOM is fine), or as UTF-16 when it starts with a UTF-16
+    BOM. Bytes that are not UTF-8 become ``encoding`` errors naming the line, column and
+    byte (shown as U+FFFD in the text); the rest of the file is still parsed. ``source``
+    defaults to the path as given; other keyword arguments go to :func:`parse`.
     """
-    source = options.setdefault("source", os.fspath(path))
+    source = options.pop("source", os.fspath(path))
+    layout = options.pop("layout", None)
+    strict = options.pop("strict", False)
+    reference_year = options.pop("reference_year", None)
+    if options:
+        raise TypeError(f"parse_file() got unexpected keyword arguments: {', '.join(options)}")
     data = Path(path).read_bytes()
+    text, found = decode(data)
+    return _parse(text, layout, source, strict, reference_year, found)
+
+
+def decode(data: bytes) -> tuple[str, tuple[Diagnostic, ...]]:
+    """``data`` as text, with an ``encoding`` error for each line that is not UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), ()
+        except UnicodeDecodeError:
+            pass  # a UTF-16 BOM on something else: report it as bytes below
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _decode_error(data, exc, source) from None
-    return parse(text, **options)
-
-
-def _decode_error(data: bytes, exc: UnicodeDecodeError, source: str | None) -> ParseError:
-    before = data[: exc.start]
-    line = before.count(b"\n") + 1
-    line_start = before.rfind(b"\n") + 1
-    line_end = data.find(b"\n", exc.start)
-    raw = data[line_start : line_end if line_end >= 0 else len(data)]
-    column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
-    return ParseError(
-        f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded",
-        line=line,
-        column=column,
-        text=raw.decode("utf-8", "replace").rstrip("\r"),
-        source=source,
-        code="encoding",
-    )
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError:
+        pass
+    # Decode line by line so each bad line is reported once and the work stays linear.
+    found: list[Diagnostic] = []
+    lines = data.split(b"\n")
+    if lines[0].startswith(codecs.BOM_UTF8):
+        lines[0] = lines[0][len(codecs.BOM_UTF8) :]
+    decoded = []
+    offset = 0
+    for number, raw in enumerate(lines, start=1):
+        try:
+            decoded.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "encoding",
+                    f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {offset + exc.start} "
+                    "cannot be decoded (shown as U+FFFD); is the file Latin-1 or cp1252?",
+                    number,
+                    column,
+                )
+            )
+            decoded.append(raw.decode("utf-8", "replace"))
+        offset += len(raw) + 1
+    return "\n".join(decoded), tuple(found)

@@ -119,13 +119,33 @@ def test_dumps_json_and_options() -> None:
         profileparse.dumps(doc, "json", colour=True)
 
 
-def test_parse_file_reports_undecodable_bytes_with_line_and_byte(tmp_path: Path) -> None:
+def test_parse_file_reports_undecodable_bytes_and_parses_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "latin1.txt"
-    path.write_bytes("Abstract:fine\nAbstract:caf\xe9 au lait\n".encode("latin-1"))
+    path.write_bytes(
+        "Abstract:fine\nAbstract:caf\xe9 au lait\nAbstract:na\xefve\n".encode("latin-1")
+    )
+    doc = profileparse.parse_file(path)
+    assert [p.abstract for p in doc.papers] == ["fine", "caf\ufffd au lait", "na\ufffdve"]
+    assert [(d.code, d.line, d.column) for d in doc.errors] == [
+        ("encoding", 2, 13),
+        ("encoding", 3, 12),
+    ]
+    assert "byte 0xe9 at offset 26" in doc.errors[0].message
     with pytest.raises(ParseError) as info:
-        profileparse.parse_file(path)
-    assert info.value.line == 2 and info.value.column == 13
-    assert "0xe9" in str(info.value) and str(path) in str(info.value)
+        profileparse.parse_file(path, strict=True)
+    assert (info.value.line, info.value.column, info.value.code) == (2, 13, "encoding")
+    assert str(path) in str(info.value)
+
+
+def test_parse_file_reads_utf16_with_a_bom(tmp_path: Path, seeds: list[Path]) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(seeds[2].read_text(encoding="utf-8").encode("utf-16"))
+    assert profileparse.parse_file(path).papers == profileparse.parse_file(seeds[2]).papers
+
+
+def test_parse_file_rejects_unknown_options(seeds: list[Path]) -> None:
+    with pytest.raises(TypeError, match="colour"):
+        profileparse.parse_file(seeds[0], colour=True)
 
 
 def test_parse_rejects_bytes() -> None:

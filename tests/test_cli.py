@@ -86,7 +86,7 @@ def test_unreadable_bytes_exit_1_with_location(tmp_path: Path) -> None:
     path.write_bytes(b"Abstract:caf\xe9\n")
     code, _, err = run("parse", str(path))
     assert code == 1
-    assert f"{path}:1:13: not UTF-8" in err
+    assert f"{path}:1:13: error: not UTF-8: byte 0xe9" in err
 
 
 def test_formats_and_layouts_list_builtins() -> None:
