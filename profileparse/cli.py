@@ -6,8 +6,11 @@ Exit status: 0 when everything parsed, 1 when a dump had errors (or could not be
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -119,6 +122,20 @@ def _progress(total: int) -> Any:
     return progress
 
 
+def _write_atomic(target: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and a rename, so an interrupted run
+    leaves either the old file or the new one, never half of one."""
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
 def _report(doc: Document, path: str, stream: TextIO) -> None:
     source = doc.source or path
     for diag in doc.diagnostics:
@@ -212,7 +229,10 @@ def parse_command(
             if output is None:
                 click.echo(text, nl=False)
             else:
-                Path(output).write_text(text, encoding="utf-8")
+                target = Path(output)
+                if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
+                    raise ValueError(f"refusing to overwrite the input {output!r}")
+                _write_atomic(target, text)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -267,7 +287,7 @@ def _write_each(
         target = folder / name
         if target.resolve() in inputs:
             raise ValueError(f"refusing to overwrite the input {path!r}; choose another -o folder")
-        target.write_text(dumps(doc, format_name, **options), encoding="utf-8")
+        _write_atomic(target, dumps(doc, format_name, **options))
 
 
 @main.command("check")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from profileparse.cli import main
@@ -152,3 +153,28 @@ def test_unwritable_output_is_a_message_not_a_traceback(seeds: list[Path], tmp_p
     code, _, err = run("parse", str(seeds[4]), "-o", str(tmp_path / "missing" / "x.json"))
     assert code == 1
     assert "cannot write" in err and "Traceback" not in err
+
+
+def test_an_interrupted_write_leaves_no_partial_file(
+    seeds: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "keep.json").write_text("old\n", encoding="utf-8")
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("profileparse.cli.os.replace", interrupted)
+    result = CliRunner().invoke(main, ["parse", str(seeds[4]), "-o", str(folder / "keep.json")])
+    assert result.exit_code != 0
+    assert sorted(p.name for p in folder.iterdir()) == ["keep.json"]  # no temp file left
+    assert (folder / "keep.json").read_text(encoding="utf-8") == "old\n"
+
+
+def test_output_file_never_overwrites_an_input(tmp_path: Path) -> None:
+    dump = tmp_path / "d.txt"
+    dump.write_text("Abstract: one\n", encoding="utf-8")
+    code, _, err = run("parse", str(dump), "-f", "abstracts-dump", "-o", str(dump))
+    assert code == 2 and "refusing to overwrite" in err
+    assert dump.read_text(encoding="utf-8") == "Abstract: one\n"
