@@ -16,7 +16,7 @@ from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, Document, Paper, PaperDate, Profile, Severity, Span
-from profileparse.parsing import detect_layout, parse, parse_file
+from profileparse.parsing import detect_layout, parse, parse_all, parse_file
 from profileparse.registry import get_plugin_manager, get_registry
 
 # In a source checkout, grammars/ and plugins/ sit beside this package rather than inside
@@ -48,6 +48,7 @@ __all__ = [
     "get_registry",
     "hookimpl",
     "parse",
+    "parse_all",
     "parse_file",
 ]
 

@@ -19,7 +19,7 @@ import click
 
 from profileparse.errors import ParseError
 from profileparse.model import Document
-from profileparse.parsing import parse, parse_file
+from profileparse.parsing import _parse_parts, decode
 from profileparse.registry import get_registry
 from profileparse.serialize import to_data
 
@@ -82,11 +82,25 @@ def _check_options(
     return options
 
 
-def _read(path: str, options: dict[str, Any]) -> Document:
+def _read(path: str, options: dict[str, Any]) -> list[Document]:
+    """Every dump in ``path`` (a file may hold several pasted one after another)."""
     try:
         if path == STDIN:
-            return parse(sys.stdin.read(), source="<stdin>", **options)
-        return parse_file(path, **options)
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+            source = "<stdin>"
+        else:
+            data = Path(path).read_bytes()
+            source = path
+        text, found = decode(data)
+        return _parse_parts(
+            text,
+            options.get("layout"),
+            source,
+            options.get("strict", False),
+            options.get("reference_year"),
+            found,
+        )
     except ParseError as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
@@ -100,7 +114,8 @@ def _documents(
     try:
         for path in paths:
             try:
-                yield path, _read(path, options)
+                for document in _read(path, options):
+                    yield path, document
             except InputError as exc:
                 failures.append(str(exc))
             if progress is not None:
@@ -225,7 +240,8 @@ def parse_command(
             assert output is not None
             _write_each(outputs, Path(output), fmt.suffix, format_name, format_options)
         elif outputs:
-            text = _render(outputs, format_name, format_options, as_array=len(inputs) > 1)
+            many = len(inputs) > 1 or len(outputs) > 1
+            text = _render(outputs, format_name, format_options, as_array=many)
             if output is None:
                 click.echo(text, nl=False)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,11 @@ from lark import Lark, LarkError, UnexpectedInput
 
 from profileparse.errors import ParseError
 from profileparse.layouts import Layout, LayoutResult
+from profileparse.meta import is_meta_line
 from profileparse.model import Diagnostic, Document, Paper, Severity
 from profileparse.registry import get_registry
 
-__all__ = ["detect_layout", "parse", "parse_file"]
+__all__ = ["detect_layout", "dump_starts", "parse", "parse_all", "parse_file"]
 
 _BOM = "\ufeff"
 
@@ -111,9 +113,25 @@ def _parse(
     strict: bool,
     reference_year: int | None,
     found: tuple[Diagnostic, ...],
+    *,
+    split: bool = True,
 ) -> Document:
     """:func:`parse`, with diagnostics already ``found`` (by decoding) merged in."""
     prepared = normalise(text)
+    if split:
+        starts = _starts(prepared)
+        if len(starts) > 1:
+            where = ", ".join(str(n) for n in starts[1:])
+            found = (
+                *found,
+                Diagnostic(
+                    Severity.WARNING,
+                    "several-dumps",
+                    f"this text holds {len(starts)} dumps (more start at line {where}); "
+                    "parse_all() or the command line read each one separately",
+                    starts[1],
+                ),
+            )
     name = layout if layout is not None else _detect(prepared)
     if name is None:
         diagnostics: tuple[Diagnostic, ...] = ()
@@ -138,6 +156,96 @@ def _parse(
     if strict and document.errors:
         raise _as_error(document.errors[0], prepared, source)
     return document
+
+
+_H_INDEX = re.compile(r"h-index[^\S\n]*[0-9]+\Z", re.IGNORECASE)
+_CATEGORY = re.compile(r"[A-Z]{2}\Z")
+_ABSTRACT = re.compile(r"[^\S\n]*abstract[^\S\n]*:", re.IGNORECASE)
+
+
+_H_INDEX_LINE = re.compile(r"^[^\S\n]*h-index[^\S\n]*[0-9]+$", re.IGNORECASE | re.MULTILINE)
+_ABSTRACT_LINE = re.compile(r"^[^\S\n]*abstract[^\S\n]*:", re.IGNORECASE | re.MULTILINE)
+_HEADER_LINES = 12  # a profile header's h-index line comes within its first lines
+
+
+def dump_starts(text: str) -> list[int]:
+    """The 1-based lines where each dump pasted into ``text`` begins (``[1]`` for one).
+
+    A new dump begins at a profile header (name, category, ``h-index``) that follows other
+    content, and where ``Abstract:`` lines start or stop after paper records.
+    """
+    return _starts(normalise(text))
+
+
+def _starts(prepared: str) -> list[int]:
+    headers = list(_H_INDEX_LINE.finditer(prepared))
+    # Fast path (whole-text searches, no loop over lines): one header at the top at most,
+    # and no "Abstract:" lines.
+    header_on_top = not headers or prepared.count("\n", 0, headers[0].start()) < _HEADER_LINES
+    if len(headers) <= 1 and header_on_top and _ABSTRACT_LINE.search(prepared) is None:
+        return [1]
+    lines = prepared.split("\n")
+    starts = [1]
+    previous: list[int] = []  # the two content lines before this one
+    seen_meta = False
+    last_kind = ""
+    first = -1
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        if first < 0:
+            first = i
+        kind = "abstract" if _ABSTRACT.match(line) else "meta" if is_meta_line(line) else "text"
+        if _H_INDEX.match(line) and len(previous) == 2:
+            name, category = previous
+            if _CATEGORY.match(lines[category].strip()) and name > first:
+                starts.append(name + 1)
+        elif (kind == "abstract" and seen_meta and last_kind != "abstract") or (
+            kind == "meta" and last_kind == "abstract"
+        ):
+            starts.append(i + 1)
+        seen_meta = seen_meta or kind == "meta"
+        last_kind = kind
+        previous = [*previous[-1:], i]
+    return sorted(set(starts))
+
+
+def parse_all(
+    text: str,
+    *,
+    layout: str | None = None,
+    source: str | None = None,
+    strict: bool = False,
+    reference_year: int | None = None,
+) -> list[Document]:
+    """Parse a text that may hold several dumps pasted one after another (two profiles, a
+    profile followed by abstracts, ...): one :class:`Document` per dump, each keeping the
+    line numbers of the whole text. Options are those of :func:`parse`."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse_all() takes the dumps as str, not {type(text).__name__}")
+    return _parse_parts(text, layout, source, strict, reference_year, ())
+
+
+def _parse_parts(
+    text: str,
+    layout: str | None,
+    source: str | None,
+    strict: bool,
+    reference_year: int | None,
+    found: tuple[Diagnostic, ...],
+) -> list[Document]:
+    starts = _starts(normalise(text))
+    if len(starts) == 1:
+        return [_parse(text, layout, source, strict, reference_year, found, split=False)]
+    lines = normalise(text).split("\n")
+    documents = []
+    for start, end in zip(starts, [*starts[1:], len(lines) + 1], strict=True):
+        # Blank out the other dumps' lines so line numbers stay those of the whole text.
+        part = "\n" * (start - 1) + "\n".join(lines[start - 1 : end - 1])
+        mine = tuple(d for d in found if start <= d.line < end)
+        documents.append(_parse(part, layout, source, strict, reference_year, mine, split=False))
+    return documents
 
 
 def _run(layout: Layout, prepared: str) -> LayoutResult:

@@ -151,3 +151,31 @@ def test_parse_file_rejects_unknown_options(seeds: list[Path]) -> None:
 def test_parse_rejects_bytes() -> None:
     with pytest.raises(TypeError, match="str"):
         profileparse.parse(b"Abstract: x")  # type: ignore[arg-type]
+
+
+def test_parse_all_splits_dumps_pasted_together(seeds: list[Path]) -> None:
+    tianwen, wang, inline, _, abstracts = (p.read_text(encoding="utf-8") for p in seeds)
+    text = tianwen + "\n\n" + wang + "\n" + abstracts
+    docs = profileparse.parse_all(text, source="pasted.txt")
+    assert [(d.layout, d.profile.name if d.profile else None, len(d.papers)) for d in docs] == [
+        ("profile", "Tianwen Wei", 15),
+        ("profile", "Xiaokun Wang", 10),
+        ("abstracts", None, 4),
+    ]
+    # Line numbers are those of the whole text.
+    second_start = len(tianwen.split("\n")) + 2
+    assert docs[1].profile is not None and docs[1].profile.span is not None
+    assert docs[1].profile.span.start_line == second_start
+    assert docs[1].papers == profileparse.parse_all(text)[1].papers
+    assert profileparse.parse_all(inline + "\n" + abstracts)[0].layout == "inline"
+
+
+def test_parse_says_when_a_text_holds_several_dumps(seeds: list[Path]) -> None:
+    text = seeds[1].read_text(encoding="utf-8") + "\n" + seeds[3].read_text(encoding="utf-8")
+    doc = profileparse.parse(text)
+    (note,) = [d for d in doc.diagnostics if d.code == "several-dumps"]
+    assert note.severity == "warning" and note.line == 81
+    assert "2 dumps" in note.message
+    assert [
+        d.code for d in profileparse.parse(seeds[1].read_text(encoding="utf-8")).diagnostics
+    ] == []

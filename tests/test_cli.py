@@ -178,3 +178,15 @@ def test_output_file_never_overwrites_an_input(tmp_path: Path) -> None:
     code, _, err = run("parse", str(dump), "-f", "abstracts-dump", "-o", str(dump))
     assert code == 2 and "refusing to overwrite" in err
     assert dump.read_text(encoding="utf-8") == "Abstract: one\n"
+
+
+def test_a_file_holding_two_dumps_gives_two_documents(seeds: list[Path], tmp_path: Path) -> None:
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text(
+        seeds[1].read_text(encoding="utf-8") + "\n" + seeds[4].read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    code, out, err = run("parse", str(pasted))
+    assert code == 0, err
+    data = json.loads(out)
+    assert [(d["layout"], len(d["papers"])) for d in data] == [("profile", 10), ("abstracts", 4)]
