@@ -88,7 +88,7 @@ def mutated_seed(draw: st.DrawFn) -> str:
     return text
 
 
-@FUZZ
+@settings(FUZZ, max_examples=max(FUZZ.max_examples, 600))
 @given(mutated_seed())
 def test_mutated_seeds(text: str) -> None:
     check(text)
