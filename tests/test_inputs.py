@@ -120,3 +120,25 @@ def test_unicode_and_tex_survive() -> None:
     assert paper.title == "$\\mathcal{O}(n)$ Bounds for Ünïcödé Parsing"
     assert paper.authors == ("Stéphane Chrétien", 'Zhaoqin "Richie" Li')
     assert paper.abstract == "We show $x_1 \\leq 2$ holds."
+
+
+@pytest.mark.parametrize("field", ["title", "authors", "abstract"])
+def test_a_record_missing_one_field_is_assembled_right(field: str) -> None:
+    seed = next(p for p in seed_paths() if p.name.startswith("001_"))
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    original = profileparse.parse("\n".join(lines))
+    target = original.papers[2]
+    assert target.span is not None
+    # The record's lines: meta, title, blank, authors, blank, abstract.
+    offset = {"title": 1, "authors": 3, "abstract": 5}[field]
+    index = target.span.start_line - 1 + offset
+    damaged = profileparse.parse("\n".join(lines[:index] + lines[index + 1 :]))
+    paper = damaged.papers[2]
+    kept = {"title": paper.title, "authors": paper.authors, "abstract": paper.abstract}
+    want = {"title": target.title, "authors": target.authors, "abstract": target.abstract}
+    empty = {"title": None, "authors": (), "abstract": None}
+    assert kept == {**want, field: empty[field]}
+    assert [d.code for d in damaged.errors] == [f"missing-{field}"]
+    strip = lambda p: attrs.evolve(p, span=None)  # noqa: E731
+    assert [strip(p) for p in damaged.papers[:2]] == [strip(p) for p in original.papers[:2]]
+    assert [strip(p) for p in damaged.papers[3:]] == [strip(p) for p in original.papers[3:]]
