@@ -16,6 +16,7 @@ from profileparse.layouts import (
     Layout,
     LayoutResult,
     RecordLines,
+    body_lines,
     diagnostic,
     meta_line,
     meta_paper,
@@ -41,10 +42,12 @@ class InlineTransformer(Transformer[Token, Any]):
 
     def preamble(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         message = "text before the first paper record was not read"
-        return [], [diagnostic(Severity.WARNING, "preamble", message, children[0], children[-1])]
+        lines = body_lines(children[0])
+        return [], [diagnostic(Severity.WARNING, "preamble", message, lines[0], lines[-1])]
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
-        return read_records(children, 2, _paper)
+        lines = children[:1] + (body_lines(children[1]) if len(children) > 1 else [])
+        return read_records(lines, 2, _paper)
 
 
 def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:

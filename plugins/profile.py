@@ -17,6 +17,7 @@ from profileparse.layouts import (
     Layout,
     LayoutResult,
     RecordLines,
+    body_lines,
     diagnostic,
     meta_line,
     meta_paper,
@@ -161,7 +162,12 @@ class ProfileTransformer(Transformer[Token, Any]):
         return ("listed_papers", _number(children[0]), children[0])
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
-        return read_records(children, len(_FIELDS), _paper)
+        return read_records(_record_lines(children), len(_FIELDS), _paper)
+
+
+def _record_lines(children: list[Token]) -> list[Token]:
+    """``[META, BODY]`` as ``[META, line, line, ...]``."""
+    return children[:1] + (body_lines(children[1]) if len(children) > 1 else [])
 
 
 def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:

@@ -31,6 +31,7 @@ __all__ = [
     "Layout",
     "LayoutResult",
     "RecordLines",
+    "body_lines",
     "diagnostic",
     "meta_line",
     "meta_paper",
@@ -85,6 +86,19 @@ class RecordLines:
     def span(self) -> Span:
         last = self.lines[-1] if self.lines else self.meta
         return Span(self.meta.line or 1, last.line or 1)
+
+
+def body_lines(body: Token) -> list[Token]:
+    """The non-blank lines of a BODY token (several lines read as one token), each as a
+    token with its own line, column and text (without the line break)."""
+    first = body.line or 1
+    base_column = body.column or 1
+    out = []
+    for offset, text in enumerate(str(body).split("\n")):
+        if text and not text.isspace():
+            column = base_column if offset == 0 else 1
+            out.append(Token("LINE", text, line=first + offset, column=column))
+    return out
 
 
 def diagnostic(

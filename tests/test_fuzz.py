@@ -108,15 +108,20 @@ def _grammar_text(layout: str) -> st.SearchStrategy[str]:
         "profileparse.grammars", f"{layout}.lark", ("",), parser="lalr"
     )
     # Terminals with lookaheads are drawn explicitly; the rest come from their regexes.
-    line = st.text(st.characters(exclude_characters="\n\r"), min_size=1, max_size=60)
+    text = st.text(st.characters(exclude_characters="\n\r"), min_size=1, max_size=60).filter(
+        lambda s: not s[0].isspace() and s.strip() == s
+    )
+    newline = st.sampled_from(["\n", "\n\n", "\n  \n"])
+    line = st.tuples(text, newline).map("".join)
+    metas = ["CLJun 29, 2023Code", "56.3CLApr 7Code", "LGFeb 10", "NAFeb 5, 2015"]
     explicit = {
-        "TEXT": line.filter(lambda s: not s[0].isspace() and s.strip() == s),
-        "META": st.sampled_from(
-            ["CLJun 29, 2023Code", "56.3CLApr 7Code", "LGFeb 10", "NAFeb 5, 2015"]
-        ),
-        "_NL": st.sampled_from(["\n", "\n\n", "\n  \n"]),
+        "LINE": line,
+        "BODY": st.lists(line, min_size=1, max_size=5).map("".join),
+        "META": st.tuples(st.sampled_from(metas), newline).map("".join),
+        "_NL": newline,
     }
-    return from_lark(grammar, explicit=explicit)
+    names = {t.name for t in grammar.terminals}
+    return from_lark(grammar, explicit={k: v for k, v in explicit.items() if k in names})
 
 
 @FUZZ
