@@ -16,7 +16,7 @@ from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, Document, Paper, PaperDate, Profile, Severity, Span
-from profileparse.parsing import detect_layout, parse, parse_all, parse_file
+from profileparse.parsing import detect_layout, dump_starts, parse, parse_all, parse_file
 from profileparse.registry import get_plugin_manager, get_registry
 
 # In a source checkout, grammars/ and plugins/ sit beside this package rather than inside
@@ -43,6 +43,7 @@ __all__ = [
     "Span",
     "__version__",
     "detect_layout",
+    "dump_starts",
     "dumps",
     "get_plugin_manager",
     "get_registry",

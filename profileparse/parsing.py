@@ -163,9 +163,24 @@ _CATEGORY = re.compile(r"[A-Z]{2}\Z")
 _ABSTRACT = re.compile(r"[^\S\n]*abstract[^\S\n]*:", re.IGNORECASE)
 
 
-_H_INDEX_LINE = re.compile(r"^[^\S\n]*h-index[^\S\n]*[0-9]+$", re.IGNORECASE | re.MULTILINE)
-_ABSTRACT_LINE = re.compile(r"^[^\S\n]*abstract[^\S\n]*:", re.IGNORECASE | re.MULTILINE)
 _HEADER_LINES = 12  # a profile header's h-index line comes within its first lines
+_LITERAL = re.compile(r"-index|bstract|BSTRACT")  # literal searches run at memchr speed
+
+
+def _marked_lines(prepared: str) -> tuple[list[int], bool]:
+    """0-based lines that are ``h-index`` lines, and whether any line is an ``Abstract:``
+    line, found by literal search and checked line by line (no scan of every line)."""
+    headers: list[int] = []
+    abstracts = False
+    for m in _LITERAL.finditer(prepared):
+        begin = prepared.rfind("\n", 0, m.start()) + 1
+        end = prepared.find("\n", m.end())
+        line = prepared[begin : end if end >= 0 else len(prepared)].strip()
+        if _H_INDEX.match(line):
+            headers.append(prepared.count("\n", 0, begin))
+        elif _ABSTRACT.match(line):
+            abstracts = True
+    return headers, abstracts
 
 
 def dump_starts(text: str) -> list[int]:
@@ -178,17 +193,16 @@ def dump_starts(text: str) -> list[int]:
 
 
 def _starts(prepared: str) -> list[int]:
-    headers = list(_H_INDEX_LINE.finditer(prepared))
-    # Fast path (whole-text searches, no loop over lines): one header at the top at most,
-    # and no "Abstract:" lines.
-    header_on_top = not headers or prepared.count("\n", 0, headers[0].start()) < _HEADER_LINES
-    if len(headers) <= 1 and header_on_top and _ABSTRACT_LINE.search(prepared) is None:
+    headers, abstracts = _marked_lines(prepared)
+    # Fast path: at most one header, near the top, and no "Abstract:" lines.
+    if len(headers) <= 1 and not abstracts and (not headers or headers[0] < _HEADER_LINES):
         return [1]
     lines = prepared.split("\n")
     starts = [1]
     previous: list[int] = []  # the two content lines before this one
     seen_meta = False
-    last_kind = ""
+    run_start = -1  # first line of the current run of "Abstract:" lines
+    run = 0
     first = -1
     for i, raw in enumerate(lines):
         line = raw.strip()
@@ -196,17 +210,24 @@ def _starts(prepared: str) -> list[int]:
             continue
         if first < 0:
             first = i
-        kind = "abstract" if _ABSTRACT.match(line) else "meta" if is_meta_line(line) else "text"
-        if _H_INDEX.match(line) and len(previous) == 2:
-            name, category = previous
-            if _CATEGORY.match(lines[category].strip()) and name > first:
-                starts.append(name + 1)
-        elif (kind == "abstract" and seen_meta and last_kind != "abstract") or (
-            kind == "meta" and last_kind == "abstract"
-        ):
-            starts.append(i + 1)
-        seen_meta = seen_meta or kind == "meta"
-        last_kind = kind
+        if _ABSTRACT.match(line):
+            if run == 0:
+                run_start = i
+            run += 1
+            # A run of two or more "Abstract:" lines after paper records is an abstracts
+            # dump; a single one is more likely an abstract that begins with that word.
+            if run == 2 and seen_meta and run_start > first:
+                starts.append(run_start + 1)
+        else:
+            if is_meta_line(line):
+                if run >= 2:
+                    starts.append(i + 1)  # paper records pasted after abstracts
+                seen_meta = True
+            elif _H_INDEX.match(line) and len(previous) == 2:
+                name, category = previous
+                if _CATEGORY.match(lines[category].strip()) and name > first:
+                    starts.append(name + 1)
+            run = 0
         previous = [*previous[-1:], i]
     return sorted(set(starts))
 

@@ -179,3 +179,16 @@ def test_parse_says_when_a_text_holds_several_dumps(seeds: list[Path]) -> None:
     assert [
         d.code for d in profileparse.parse(seeds[1].read_text(encoding="utf-8")).diagnostics
     ] == []
+
+
+def test_an_abstract_that_begins_with_the_word_abstract_is_not_a_new_dump(
+    seeds: list[Path],
+) -> None:
+    text = (
+        seeds[1]
+        .read_text(encoding="utf-8")
+        .replace("\nWe present Skywork R1V2", "\nAbstract: We present Skywork R1V2")
+    )
+    assert profileparse.dump_starts(text) == [1]
+    (doc,) = profileparse.parse_all(text)
+    assert len(doc.papers) == 10 and doc.diagnostics == ()

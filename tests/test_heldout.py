@@ -31,6 +31,7 @@ def test_rendered_dumps_parse_exactly(layout: str, records: list[dict[str, objec
     for dump in dumps_for(layout, records, seed=20261123):
         doc = profileparse.parse(dump.text)
         assert doc.layout == layout
+        assert profileparse.dump_starts(dump.text) == [1], "one dump must not be split"
         got = json.loads(profileparse.dumps(doc, "json"))["papers"]
         assert len(got) == len(dump.expected), doc.diagnostics
         for want, paper in zip(dump.expected, got, strict=True):
