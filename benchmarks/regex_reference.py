@@ -41,7 +41,11 @@ def _meta(m: re.Match[str]) -> dict[str, Any]:
 def parse(text: str, layout: str) -> list[dict[str, Any]]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     if layout == "abstracts":
-        return [{"abstract": line[9:].strip()} for line in text.split("\n") if line.startswith("Abstract:")]
+        return [
+            {"abstract": line[9:].strip()}
+            for line in text.split("\n")
+            if line.startswith("Abstract:")
+        ]
     metas = list(META.finditer(text))
     papers = []
     for i, m in enumerate(metas):

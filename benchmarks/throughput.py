@@ -40,11 +40,14 @@ text = open(path, encoding="utf-8").read()
 base = peak_kb()
 if which == "regex":
     from benchmarks.regex_reference import parse
-    start = time.perf_counter(); records = len(parse(text, layout)); elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    records = len(parse(text, layout))
+    elapsed = time.perf_counter() - start
 else:
     import profileparse
     profileparse.parse("Abstract: warm-up\n", layout="abstracts")  # build the parsers first
-    start = time.perf_counter(); records = len(profileparse.parse(text, layout=layout).papers)
+    start = time.perf_counter()
+    records = len(profileparse.parse(text, layout=layout).papers)
     elapsed = time.perf_counter() - start
 peak = peak_kb()
 print(json.dumps({"seconds": elapsed, "records": records, "peak_kb": peak, "base_kb": base}))
@@ -75,7 +78,10 @@ def render(layout: str, megabytes: int, folder: Path) -> Path:
 def run(path: Path, layout: str, which: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), layout, which],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return json.loads(out.stdout)
 

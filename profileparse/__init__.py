@@ -18,6 +18,7 @@ from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, Document, Paper, PaperDate, Profile, Severity, Span
 from profileparse.parsing import detect_layout, dump_starts, parse, parse_all, parse_file
 from profileparse.registry import get_plugin_manager, get_registry
+from profileparse.streaming import PaperStream, iter_papers
 
 # In a source checkout, grammars/ and plugins/ sit beside this package rather than inside
 # it (the installed package maps them in as profileparse.grammars and .plugins). Let
@@ -36,6 +37,7 @@ __all__ = [
     "LayoutResult",
     "Paper",
     "PaperDate",
+    "PaperStream",
     "ParseError",
     "PluginError",
     "Profile",
@@ -48,6 +50,7 @@ __all__ = [
     "get_plugin_manager",
     "get_registry",
     "hookimpl",
+    "iter_papers",
     "parse",
     "parse_all",
     "parse_file",

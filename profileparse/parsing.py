@@ -332,8 +332,10 @@ def parse_file(path: str | os.PathLike[str], **options: Any) -> Document:
     return _parse(text, layout, source, strict, reference_year, found)
 
 
-def decode(data: bytes) -> tuple[str, tuple[Diagnostic, ...]]:
-    """``data`` as text, with an ``encoding`` error for each line that is not UTF-8."""
+def decode(data: bytes, offset: int = 0) -> tuple[str, tuple[Diagnostic, ...]]:
+    """``data`` as text, with an ``encoding`` error for each line that is not UTF-8.
+
+    ``offset`` is where ``data`` starts in its file, for the byte offsets reported."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), ()
@@ -348,8 +350,8 @@ def decode(data: bytes) -> tuple[str, tuple[Diagnostic, ...]]:
     lines = data.split(b"\n")
     if lines[0].startswith(codecs.BOM_UTF8):
         lines[0] = lines[0][len(codecs.BOM_UTF8) :]
+        offset += len(codecs.BOM_UTF8)
     decoded = []
-    offset = 0
     for number, raw in enumerate(lines, start=1):
         try:
             decoded.append(raw.decode("utf-8"))

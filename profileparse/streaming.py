@@ -1,0 +1,204 @@
+"""Streaming: papers as each record completes, in memory that does not grow with the file."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+from collections.abc import Iterator
+from typing import IO
+
+import attrs
+
+from profileparse.meta import is_meta_line
+from profileparse.model import Diagnostic, Paper, Profile, Severity, Span
+from profileparse.parsing import _detect, _parse, decode, normalise
+
+__all__ = ["PaperStream", "iter_papers"]
+
+CHUNK_BYTES = 1 << 20  # parse about 1 MB at a time, always cut at a record boundary
+_SNIFF_BYTES = 64 << 10
+
+
+def _shift_span(span: Span | None, by: int) -> Span | None:
+    return None if span is None else Span(span.start_line + by, span.end_line + by)
+
+
+def _shift_diagnostic(d: Diagnostic, by: int) -> Diagnostic:
+    return attrs.evolve(d, line=d.line + by, end_line=d.end_line + by)
+
+
+class PaperStream:
+    """An iterator of :class:`Paper` read incrementally from a dump.
+
+    ``layout`` is known once the stream is created; ``profile`` (for a profile dump) is
+    set before the first paper is yielded; ``diagnostics`` grows as records are read and
+    is complete once the iterator is exhausted. Line numbers are those of the whole file.
+    """
+
+    def __init__(
+        self,
+        lines: Iterator[bytes],
+        *,
+        layout: str | None,
+        source: str | None,
+        reference_year: int | None,
+        head: bytes,
+    ) -> None:
+        self.source = source
+        self.profile: Profile | None = None
+        self.diagnostics: list[Diagnostic] = []
+        self._lines = lines
+        self._reference_year = reference_year
+        self._head = head
+        self.layout = layout if layout is not None else _detect(normalise(decode(head)[0]))
+        self.count = 0
+        self._papers = self._generate()
+
+    def __iter__(self) -> PaperStream:
+        return self
+
+    def __next__(self) -> Paper:
+        return next(self._papers)
+
+    def _chunks(self) -> Iterator[tuple[int, int, bytes]]:
+        """(line offset, byte offset, bytes) pieces that end just before a meta line."""
+        pending: list[bytes] = []
+        size = 0
+        offset = position = 0
+        split_anywhere = self.layout == "abstracts"
+        for raw in self._lines:
+            if size >= CHUNK_BYTES and (split_anywhere or _is_meta(raw)):
+                yield offset, position, b"".join(pending)
+                offset += len(pending)
+                position += size
+                pending, size = [], 0
+            pending.append(raw)
+            size += len(raw)
+        if pending:
+            yield offset, position, b"".join(pending)
+
+    def _generate(self) -> Iterator[Paper]:
+        if self.layout is None:
+            text, found = decode(b"".join(self._lines))  # the lines replay the head too
+            doc = _parse(text, None, self.source, False, None, found, split=False)
+            self.diagnostics.extend(doc.diagnostics)
+            return
+        listed: Profile | None = None
+        for offset, position, data in self._chunks():
+            text, found = decode(data, position)
+            doc = _parse(
+                text, self.layout, self.source, False, self._reference_year, found, split=False
+            )
+            if doc.profile is not None and self.profile is None:
+                self.profile = listed = attrs.evolve(
+                    doc.profile, span=_shift_span(doc.profile.span, offset)
+                )
+            self.diagnostics.extend(
+                _shift_diagnostic(d, offset) if offset else d
+                for d in doc.diagnostics
+                if d.code != "paper-count"  # checked once, against the whole file, below
+            )
+            for paper in doc.papers:
+                self.count += 1
+                yield attrs.evolve(paper, span=_shift_span(paper.span, offset)) if offset else paper
+        if listed is not None and listed.listed_papers not in (None, self.count):
+            line = listed.span.end_line if listed.span else 1
+            self.diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "paper-count",
+                    f"the header lists {listed.listed_papers} papers but "
+                    f"{self.count} paper records follow",
+                    line,
+                )
+            )
+
+
+def _is_meta(raw: bytes) -> bool:
+    return raw[:1].isalnum() and is_meta_line(raw.decode("utf-8", "replace").rstrip())
+
+
+def _byte_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    yield from stream
+
+
+def iter_papers(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+    *,
+    layout: str | None = None,
+    reference_year: int | None = None,
+) -> PaperStream:
+    """Read a dump incrementally and yield each :class:`Paper` as its record completes.
+
+    ``source`` is a path or an open file (binary or text). Memory stays flat in the size of
+    the file: about a megabyte of text is parsed at a time. The layout is detected from the
+    first 64 KB unless given. A file holding several dumps is read as one.
+    """
+    opened: IO[bytes] | None = None
+    if isinstance(source, (str, os.PathLike)):
+        opened = open(source, "rb")  # noqa: SIM115 (closed when the stream ends)
+        handle: IO[bytes] = opened
+        name: str | None = os.fspath(source)
+    else:
+        handle = source  # type: ignore[assignment]
+        name = getattr(source, "name", None)
+    if isinstance(source, io.TextIOBase):
+        lines: Iterator[bytes] = (line.encode("utf-8") for line in source)
+    else:
+        start = handle.read(2)
+        if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            text = io.TextIOWrapper(handle, encoding="utf-16")
+            text_lines = (line for line in _prepend_text(start, handle, text))
+            lines = (line.encode("utf-8") for line in text_lines)
+        else:
+            lines = _prepend(start, _byte_lines(handle))
+    head, lines = _peek(lines, _SNIFF_BYTES)
+    return PaperStream(
+        _closing(lines, opened),
+        layout=layout,
+        source=name if isinstance(name, str) else None,
+        reference_year=reference_year,
+        head=head,
+    )
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    line = first
+    for more in rest:
+        line += more
+        if line.endswith(b"\n"):
+            yield line
+            line = b""
+    if line:
+        yield line
+
+
+def _prepend_text(start: bytes, handle: IO[bytes], text: io.TextIOWrapper) -> Iterator[str]:
+    handle.seek(0)
+    yield from text
+
+
+def _peek(lines: Iterator[bytes], limit: int) -> tuple[bytes, Iterator[bytes]]:
+    """The first ``limit`` bytes (whole lines) for sniffing, and all the lines again."""
+    seen: list[bytes] = []
+    size = 0
+    for line in lines:
+        seen.append(line)
+        size += len(line)
+        if size >= limit:
+            break
+
+    def again() -> Iterator[bytes]:
+        yield from seen
+        yield from lines
+
+    return b"".join(seen), again()
+
+
+def _closing(lines: Iterator[bytes], handle: IO[bytes] | None) -> Iterator[bytes]:
+    try:
+        yield from lines
+    finally:
+        if handle is not None:
+            handle.close()
