@@ -27,6 +27,10 @@ __all__ = ["main"]
 
 STDIN = "-"
 _PROGRESS_MIN_FILES = 20
+# Row formats are written paper by paper from files this large, in flat memory.
+STREAM_BYTES = 16 << 20
+STREAMED_FORMATS = ("jsonl", "csv")
+_BATCH = 1000
 
 
 class InputError(Exception):
@@ -226,6 +230,14 @@ def parse_command(
     inputs = _expand(paths)
     fmt = get_registry().format(format_name)
     options = {"layout": layout, "strict": strict, "reference_year": reference_year}
+    if (
+        format_name in STREAMED_FORMATS
+        and output is None
+        and not strict
+        and all(p != STDIN and Path(p).stat().st_size >= STREAM_BYTES for p in inputs)
+    ):
+        _stream(inputs, format_name, format_options, layout, reference_year, quiet)
+        return
     failures: list[str] = []
     errors = False
     outputs: list[tuple[str, Document]] = []
@@ -261,6 +273,55 @@ def parse_command(
         sys.exit(1)
 
 
+def _stream(
+    inputs: list[str],
+    format_name: str,
+    options: dict[str, Any],
+    layout: str | None,
+    reference_year: int | None,
+    quiet: bool,
+) -> None:
+    """Write a row format paper by paper, so a huge dump never sits in memory whole."""
+    from profileparse import dumps
+    from profileparse.streaming import iter_papers
+
+    errors = False
+    header = True
+    for path in inputs:
+        stream = iter_papers(path, layout=layout, reference_year=reference_year)
+        batch: list[Any] = []
+        for paper in stream:
+            batch.append(paper)
+            if len(batch) >= _BATCH:
+                header = _write_batch(stream, batch, format_name, options, header, dumps)
+                batch = []
+        if batch:
+            header = _write_batch(stream, batch, format_name, options, header, dumps)
+        doc = Document(source=path, layout=stream.layout, diagnostics=stream.diagnostics)
+        errors = errors or not doc.ok
+        if not quiet:
+            _report(doc, path, sys.stderr)
+    if errors:
+        sys.exit(1)
+
+
+def _write_batch(
+    stream: Any,
+    batch: list[Any],
+    format_name: str,
+    options: dict[str, Any],
+    header: bool,
+    dumps: Any,
+) -> bool:
+    doc = Document(source=stream.source, layout=stream.layout, profile=stream.profile, papers=batch)
+    extra = {"header": header} if format_name == "csv" else {}
+    try:
+        click.echo(dumps(doc, format_name, **options, **extra), nl=False)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    return False
+
+
 def _render(
     outputs: list[tuple[str, Document]],
     format_name: str,
@@ -275,6 +336,11 @@ def _render(
         data = [to_data(doc) for _, doc in outputs]
         return (
             json.dumps(data, indent=indent, ensure_ascii=options.get("ensure_ascii", False)) + "\n"
+        )
+    if format_name == "csv":  # one stream, one header row
+        return "".join(
+            dumps(doc, format_name, **{"header": i == 0, **options})
+            for i, (_, doc) in enumerate(outputs)
         )
     return "".join(dumps(doc, format_name, **options) for _, doc in outputs)
 

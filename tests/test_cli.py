@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -190,3 +192,26 @@ def test_a_file_holding_two_dumps_gives_two_documents(seeds: list[Path], tmp_pat
     assert code == 0, err
     data = json.loads(out)
     assert [(d["layout"], len(d["papers"])) for d in data] == [("profile", 10), ("abstracts", 4)]
+
+
+@pytest.mark.parametrize("format_name", ["jsonl", "csv"])
+def test_large_inputs_stream_the_same_rows(
+    format_name: str, seeds: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(seeds[0].read_text(encoding="utf-8"), encoding="utf-8")
+    code, whole, _ = run("parse", str(big), str(seeds[1]), "-f", format_name)
+    monkeypatch.setattr("profileparse.cli.STREAM_BYTES", 1)
+    monkeypatch.setattr("profileparse.streaming.CHUNK_BYTES", 2000)
+    monkeypatch.setattr("profileparse.cli._BATCH", 4)
+    code2, streamed, err = run("parse", str(big), str(seeds[1]), "-f", format_name)
+    assert (code, code2) == (0, 0)
+    assert streamed == whole
+    assert "big.txt:10:1: warning: the header lists 16 papers but 15" in err
+
+
+def test_csv_over_several_inputs_has_one_header(seeds: list[Path]) -> None:
+    code, out, _ = run("parse", *map(str, seeds), "-f", "csv")
+    assert code == 0
+    assert out.count("source,layout,profile_name") == 1
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 15 + 10 + 21 + 10 + 4
