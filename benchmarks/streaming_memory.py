@@ -1,0 +1,83 @@
+"""Peak memory of streaming a large dump: flat in the size of the file.
+
+Renders profile dumps of 50, 100 and 200 MB, then in a fresh process each (a) iterates
+profileparse.iter_papers over the file and (b) runs ``profileparse parse FILE -f jsonl``
+to /dev/null, and reports the process's peak resident memory (VmHWM) and the time.
+
+    .venv/bin/python benchmarks/streaming_memory.py [--sizes 50 100 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.render import Variations, load_records, render_profile  # noqa: E402
+
+CHILD = r"""
+import json, sys, time, contextlib, os
+def peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+path, mode = sys.argv[1:3]
+start = time.perf_counter()
+if mode == "iter_papers":
+    import profileparse
+    count = sum(1 for _ in profileparse.iter_papers(path))
+else:
+    from profileparse.cli import main
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+        try:
+            main(["parse", path, "-f", "jsonl", "-q"])
+        except SystemExit:
+            pass
+    count = -1
+print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "papers": count}))
+"""
+
+
+def render(megabytes: int, path: Path) -> None:
+    records = load_records()
+    rng = random.Random(megabytes)
+    with path.open("w", encoding="utf-8") as out:
+        written = 0
+        first = True
+        while written < megabytes * 1_000_000:
+            text = render_profile(records, rng, Variations()).text
+            if not first:  # one header only: the rest is records
+                text = text[text.index("\n\n", text.index(" Papers")) + 2 :]
+            out.write(text + "\n\n")
+            written += len(text.encode("utf-8")) + 2
+            first = False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 100, 200])
+    args = parser.parse_args()
+    print("| file | how | seconds | peak RSS (MB) |")
+    print("| --- | --- | --- | --- |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for mb in args.sizes:
+            path = Path(tmp) / f"profile-{mb}mb.txt"
+            render(mb, path)
+            size = path.stat().st_size / 1_000_000
+            for mode in ("iter_papers", "cli -f jsonl"):
+                out = subprocess.run([sys.executable, "-c", CHILD, str(path), mode],
+                                     capture_output=True, text=True, check=True, cwd=ROOT)
+                r = json.loads(out.stdout)
+                print(f"| {size:.0f} MB | {mode} | {r['seconds']:.1f} | {r['peak_mb']:.0f} |",
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main()
