@@ -72,11 +72,18 @@ def main() -> None:
             render(mb, path)
             size = path.stat().st_size / 1_000_000
             for mode in ("iter_papers", "cli -f jsonl"):
-                out = subprocess.run([sys.executable, "-c", CHILD, str(path), mode],
-                                     capture_output=True, text=True, check=True, cwd=ROOT)
+                out = subprocess.run(
+                    [sys.executable, "-c", CHILD, str(path), mode],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=ROOT,
+                )
                 r = json.loads(out.stdout)
-                print(f"| {size:.0f} MB | {mode} | {r['seconds']:.1f} | {r['peak_mb']:.0f} |",
-                      flush=True)
+                print(
+                    f"| {size:.0f} MB | {mode} | {r['seconds']:.1f} | {r['peak_mb']:.0f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

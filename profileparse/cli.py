@@ -111,17 +111,43 @@ def _read(path: str, options: dict[str, Any]) -> list[Document]:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+def _read_or_fail(path: str, options: dict[str, Any]) -> list[Document] | str:
+    """:func:`_read` for a worker process: a failure comes back as its message."""
+    try:
+        return _read(path, options)
+    except InputError as exc:
+        return str(exc)
+
+
+def _results(
+    paths: list[str], options: dict[str, Any], jobs: int
+) -> Iterator[list[Document] | str]:
+    """Each input's documents (or failure message), in input order; with ``jobs`` > 1 and
+    several files, parsed in a pool of processes."""
+    jobs = min(jobs, len(paths))
+    if jobs <= 1 or STDIN in paths:
+        for path in paths:
+            yield _read_or_fail(path, options)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        chunksize = max(1, min(64, len(paths) // (jobs * 8)))
+        yield from pool.map(partial(_read_or_fail, options=options), paths, chunksize=chunksize)
+
+
 def _documents(
-    paths: list[str], options: dict[str, Any], failures: list[str]
+    paths: list[str], options: dict[str, Any], failures: list[str], jobs: int = 1
 ) -> Iterator[tuple[str, Document]]:
     progress = _progress(len(paths))
     try:
-        for path in paths:
-            try:
-                for document in _read(path, options):
+        for path, result in zip(paths, _results(paths, options, jobs), strict=True):
+            if isinstance(result, str):
+                failures.append(result)
+            else:
+                for document in result:
                     yield path, document
-            except InputError as exc:
-                failures.append(str(exc))
             if progress is not None:
                 progress.advance(0)
     finally:
@@ -212,6 +238,13 @@ def main() -> None:
     help="Year to give dates shown without one ('Apr 7').",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not print diagnostics.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Parse files in this many processes (default: the number of cores).",
+)
 def parse_command(
     paths: tuple[str, ...],
     format_name: str,
@@ -221,6 +254,7 @@ def parse_command(
     strict: bool,
     reference_year: int | None,
     quiet: bool,
+    jobs: int | None,
 ) -> None:
     """Parse dumps (files, folders of .txt files, or - for stdin) and export them.
 
@@ -242,7 +276,7 @@ def parse_command(
     errors = False
     outputs: list[tuple[str, Document]] = []
     per_file = output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
-    for path, doc in _documents(inputs, options, failures):
+    for path, doc in _documents(inputs, options, failures, jobs or os.cpu_count() or 1):
         errors = errors or not doc.ok
         if not quiet:
             _report(doc, path, sys.stderr)

@@ -215,3 +215,15 @@ def test_csv_over_several_inputs_has_one_header(seeds: list[Path]) -> None:
     assert code == 0
     assert out.count("source,layout,profile_name") == 1
     assert len(list(csv.DictReader(io.StringIO(out)))) == 15 + 10 + 21 + 10 + 4
+
+
+def test_jobs_give_the_same_output_in_input_order(seeds: list[Path], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"Abstract:caf\xe9\n")
+    paths = [*map(str, seeds), str(broken), *map(str, seeds)]
+    one = run("parse", *paths, "-j", "1", "-f", "jsonl")
+    two = run("parse", *paths, "-j", "2", "-f", "jsonl")
+    assert one == two
+    assert one[0] == 1  # the broken file's encoding error
+    rows = [json.loads(line) for line in one[1].splitlines()]
+    assert [r["source"] for r in rows][:15] == [str(seeds[0])] * 15
