@@ -8,17 +8,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
-from typing import Any
-
-from profileparse.errors import ParseError, PluginError
-from profileparse.formats import Format
-from profileparse.hookspecs import hookimpl
-from profileparse.layouts import Layout, LayoutResult
-from profileparse.model import Diagnostic, Document, Paper, PaperDate, Profile, Severity, Span
-from profileparse.parsing import detect_layout, dump_starts, parse, parse_all, parse_file
-from profileparse.registry import get_plugin_manager, get_registry
-from profileparse.streaming import PaperStream, iter_papers
+from typing import TYPE_CHECKING, Any
 
 # In a source checkout, grammars/ and plugins/ sit beside this package rather than inside
 # it (the installed package maps them in as profileparse.grammars and .plugins). Let
@@ -28,6 +20,16 @@ if os.path.isfile(os.path.join(_checkout, "plugins", "profile.py")) and not os.p
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")
 ):
     __path__.append(_checkout)
+
+if TYPE_CHECKING:
+    from profileparse.errors import ParseError, PluginError
+    from profileparse.formats import Format
+    from profileparse.hookspecs import hookimpl
+    from profileparse.layouts import Layout, LayoutResult
+    from profileparse.model import Diagnostic, Document, Paper, PaperDate, Profile, Severity, Span
+    from profileparse.parsing import detect_layout, dump_starts, parse, parse_all, parse_file
+    from profileparse.registry import get_plugin_manager, get_registry
+    from profileparse.streaming import PaperStream, iter_papers
 
 __all__ = [
     "Diagnostic",
@@ -59,12 +61,55 @@ __all__ = [
 __version__ = "0.1.0"
 
 
+# Public names are imported on first use, so `import profileparse` and the command line's
+# --help stay fast (lark, attrs and the plugins load only when parsing starts).
+_EXPORTS = {
+    "ParseError": "profileparse.errors",
+    "PluginError": "profileparse.errors",
+    "Format": "profileparse.formats",
+    "hookimpl": "profileparse.hookspecs",
+    "Layout": "profileparse.layouts",
+    "LayoutResult": "profileparse.layouts",
+    "Diagnostic": "profileparse.model",
+    "Document": "profileparse.model",
+    "Paper": "profileparse.model",
+    "PaperDate": "profileparse.model",
+    "Profile": "profileparse.model",
+    "Severity": "profileparse.model",
+    "Span": "profileparse.model",
+    "detect_layout": "profileparse.parsing",
+    "dump_starts": "profileparse.parsing",
+    "parse": "profileparse.parsing",
+    "parse_all": "profileparse.parsing",
+    "parse_file": "profileparse.parsing",
+    "get_plugin_manager": "profileparse.registry",
+    "get_registry": "profileparse.registry",
+    "PaperStream": "profileparse.streaming",
+    "iter_papers": "profileparse.streaming",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'profileparse' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 def dumps(document: Document, format: str = "json", **options: Any) -> str:
     """Render ``document`` in the named format (``json`` or any plugin's format).
 
     Keyword options go to the format (for ``json``: ``indent``, ``ensure_ascii``); an
     option the format does not take is a ``ValueError`` that lists the ones it does.
     """
+    from profileparse.registry import get_registry
+
     chosen = get_registry().format(format)
     try:
         out = chosen.dump(document, **options)

@@ -13,15 +13,13 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from profileparse.errors import ParseError
-from profileparse.model import Document
-from profileparse.parsing import _parse_parts, decode
-from profileparse.registry import get_registry
-from profileparse.serialize import to_data
+if TYPE_CHECKING:
+    from profileparse.model import Document
+    from profileparse.registry import Registry
 
 __all__ = ["main"]
 
@@ -31,6 +29,13 @@ _PROGRESS_MIN_FILES = 20
 STREAM_BYTES = 16 << 20
 STREAMED_FORMATS = ("jsonl", "csv")
 _BATCH = 1000
+
+
+def get_registry() -> Registry:
+    # Imported when a command needs it, so `profileparse --help` starts fast.
+    from profileparse.registry import get_registry as registry
+
+    return registry()
 
 
 class InputError(Exception):
@@ -88,6 +93,9 @@ def _check_options(
 
 def _read(path: str, options: dict[str, Any]) -> list[Document]:
     """Every dump in ``path`` (a file may hold several pasted one after another)."""
+    from profileparse.errors import ParseError
+    from profileparse.parsing import _parse_parts, decode
+
     try:
         if path == STDIN:
             stream = getattr(sys.stdin, "buffer", None)
@@ -317,6 +325,7 @@ def _stream(
 ) -> None:
     """Write a row format paper by paper, so a huge dump never sits in memory whole."""
     from profileparse import dumps
+    from profileparse.model import Document
     from profileparse.streaming import iter_papers
 
     errors = False
@@ -347,6 +356,8 @@ def _write_batch(
     header: bool,
     dumps: Any,
 ) -> bool:
+    from profileparse.model import Document
+
     doc = Document(source=stream.source, layout=stream.layout, profile=stream.profile, papers=batch)
     extra = {"header": header} if format_name == "csv" else {}
     try:
@@ -367,6 +378,8 @@ def _render(
 
     if format_name == "json" and as_array:
         indent = options.get("indent", 2)
+        from profileparse.serialize import to_data
+
         data = [to_data(doc) for _, doc in outputs]
         return (
             json.dumps(data, indent=indent, ensure_ascii=options.get("ensure_ascii", False)) + "\n"
