@@ -7,13 +7,17 @@ resident memory, which includes the dump text itself). Prints a Markdown table o
 medians: MB/s, records/s, time ratio to the reference, peak RSS. Run from the
 repository root:
 
-    .venv/bin/python benchmarks/throughput.py [--sizes 1 10 100] [--runs 3] [--fast]
+    .venv/bin/python benchmarks/throughput.py [--sizes 1 10 100] [--runs 3]
+
+"pure" is the default install; "fast" is the same parse with the profileparse[fast] extra
+(lark-cython), shown when it is installed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -54,6 +58,15 @@ print(json.dumps({"seconds": elapsed, "records": records, "peak_kb": peak, "base
 """
 
 
+PARSERS = ["regex", "profileparse (pure)"]
+try:
+    import lark_cython  # noqa: F401
+
+    PARSERS.append("profileparse (fast)")
+except ImportError:
+    pass
+
+
 def render(layout: str, megabytes: int, folder: Path) -> Path:
     records = load_records()
     rng = random.Random(megabytes)
@@ -76,12 +89,17 @@ def render(layout: str, megabytes: int, folder: Path) -> Path:
 
 
 def run(path: Path, layout: str, which: str) -> dict[str, float]:
+    env = dict(os.environ)
+    env.pop("PROFILEPARSE_PURE", None)
+    if which == "profileparse (pure)":
+        env["PROFILEPARSE_PURE"] = "1"
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), layout, which],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
+        env=env,
     )
     return json.loads(out.stdout)
 
@@ -100,7 +118,7 @@ def main() -> None:
                 path = render(layout, mb, Path(tmp))
                 size = path.stat().st_size / 1_000_000
                 results = {}
-                for which in ("regex", "profileparse"):
+                for which in PARSERS:
                     runs = [run(path, layout, which) for _ in range(args.runs)]
                     results[which] = {
                         "seconds": statistics.median(r["seconds"] for r in runs),

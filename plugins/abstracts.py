@@ -28,7 +28,7 @@ class AbstractsTransformer(Transformer[Token, Any]):
 
     def abstract(self, children: list[Token]) -> Paper:
         token = children[0]
-        text = _LABEL.sub("", token, count=1).strip()
+        text = _LABEL.sub("", token.value, count=1).strip()
         line = token.line or 1
         return Paper(abstract=text or None, span=Span(line, line))
 

@@ -17,6 +17,7 @@ from profileparse.layouts import (
     Layout,
     LayoutResult,
     RecordLines,
+    as_line,
     body_lines,
     diagnostic,
     meta_line,
@@ -40,7 +41,7 @@ _LONG = 25  # words: an abstract is long, a title or author list is not
 
 
 def _number(token: Token) -> int:
-    m = _NUMBER.search(token)
+    m = _NUMBER.search(token.value)
     assert m is not None  # the lexer only emits these tokens with a number in them
     return int(m.group().replace(",", ""))
 
@@ -108,8 +109,8 @@ class ProfileTransformer(Transformer[Token, Any]):
         for index, (key, _, _) in enumerate(children):
             if key != "name":
                 metrics_seen = True
-            elif metrics_seen and looks_like_broken_meta(children[index][2]):
-                tail = [token for _, _, token in children[index:]]
+            elif metrics_seen and looks_like_broken_meta(children[index][2].value):
+                tail = [as_line(token) for _, _, token in children[index:]]
                 for record in split_broken_meta(tail[0], tail[1:], expected=len(_FIELDS)):
                     papers.append(
                         _paper(RecordLines(record.meta, record.lines, False), diagnostics)
@@ -119,7 +120,7 @@ class ProfileTransformer(Transformer[Token, Any]):
         for key, value, token in children:
             if key in fields:
                 message = (
-                    f"unexpected line in the profile header: {str(token).strip()!r}"
+                    f"unexpected line in the profile header: {token.value.strip()!r}"
                     if key == "name"
                     else f"the profile header gives {key.replace('_', ' ')} twice"
                 )
@@ -138,10 +139,10 @@ class ProfileTransformer(Transformer[Token, Any]):
         return ("header", profile, listed, diagnostics, papers)
 
     def name(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("name", children[0].strip(), children[0])
+        return ("name", children[0].value.strip(), children[0])
 
     def category(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("category", children[0].strip(), children[0])
+        return ("category", children[0].value.strip(), children[0])
 
     def h_index(self, children: list[Token]) -> tuple[str, Any, Token]:
         return ("h_index", _number(children[0]), children[0])

@@ -31,6 +31,7 @@ __all__ = [
     "Layout",
     "LayoutResult",
     "RecordLines",
+    "as_line",
     "body_lines",
     "diagnostic",
     "meta_line",
@@ -88,13 +89,21 @@ class RecordLines:
         return Span(self.meta.line or 1, last.line or 1)
 
 
+def as_line(token: Token) -> Token:
+    """A lexer token as a line token of our own: its text without the line break.
+
+    Lexer tokens are read through ``.value`` everywhere, because the ``fast`` extra's
+    lark-cython tokens are not ``str``."""
+    return Token("LINE", token.value.rstrip(), line=token.line, column=token.column)
+
+
 def body_lines(body: Token) -> list[Token]:
     """The non-blank lines of a BODY token (several lines read as one token), each as a
     token with its own line, column and text (without the line break)."""
     first = body.line or 1
     base_column = body.column or 1
     out = []
-    for offset, text in enumerate(str(body).split("\n")):
+    for offset, text in enumerate(body.value.split("\n")):
         if text and not text.isspace():
             column = base_column if offset == 0 else 1
             out.append(Token("LINE", text, line=first + offset, column=column))
@@ -110,7 +119,7 @@ def diagnostic(
 ) -> Diagnostic:
     """A diagnostic located at ``token`` (and running to ``end``'s line, if given)."""
     line = token.line or 1
-    text = str(token)
+    text: str = token.value
     column = (token.column or 1) + (len(text) - len(text.lstrip()))
     end_line = (end.line or line) if end is not None else line
     return Diagnostic(severity, code, message, line, column, max(end_line, line))
@@ -126,7 +135,7 @@ def split_broken_meta(meta: Token, lines: Iterable[Token], expected: int) -> lis
     current: list[Token] = []
     current_meta, meta_ok = meta, True
     for token in lines:
-        if current and looks_like_broken_meta(token) and len(current) >= min(expected - 1, 1):
+        if current and looks_like_broken_meta(token.value) and len(current) >= min(expected - 1, 1):
             records.append(RecordLines(current_meta, tuple(current), meta_ok))
             current_meta, current, meta_ok = token, [], False
         else:
@@ -162,13 +171,13 @@ def meta_paper(record: RecordLines, diagnostics: list[Diagnostic]) -> dict[str, 
     if not record.meta_ok:
         message = (
             "malformed meta line: expected [score]CATEGORY Mon D[, YYYY][Code], "
-            f"e.g. 'CLJun 29, 2023Code'; got {str(record.meta).strip()!r}"
+            f"e.g. 'CLJun 29, 2023Code'; got {record.meta.value.strip()!r}"
         )
         last = record.lines[-1] if record.lines else None
         diagnostics.append(diagnostic(Severity.ERROR, "bad-meta", message, record.meta, last))
         return {"span": span}
     try:
-        meta = read_meta(record.meta)
+        meta = read_meta(record.meta.value)
     except ValueError as exc:
         diagnostics.append(
             diagnostic(
