@@ -53,7 +53,7 @@ def main() -> None:
                 )
                 runs.append(time.perf_counter() - start)
             timings[jobs] = statistics.median(runs)
-    print(f"{args.files} dumps, {size:.1f} MB, {os.cpu_count()} cores")
+    print(f"{args.files} dumps, {size:.1f} MB, {os.cpu_count()} cores\n")
     print("| --jobs | seconds (median) | speedup |")
     print("| --- | --- | --- |")
     for jobs, seconds in timings.items():
