@@ -464,3 +464,96 @@ def layouts_command() -> None:
     """List the dump layouts, with where each comes from."""
     for name, entry in sorted(get_registry().layouts.items()):
         click.echo(f"{name:<16} {entry.item.description}  [{entry.origin}]")
+
+
+@main.command("corpus")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "-o",
+    "--output",
+    help="The corpus: a SQLite file (created or updated), or "
+    "a folder for Parquet files (with --format parquet).",
+)
+@click.option(
+    "--format",
+    "corpus_format",
+    type=click.Choice(["sqlite", "parquet"]),
+    default=None,
+    help="Output kind (default: parquet for a folder, else sqlite).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Abstract similarity (0-100) needed to link an abstract-only record "
+    "to a paper [default: 85].",
+)
+def corpus_command(
+    paths: tuple[str, ...],
+    output: str | None,
+    corpus_format: str | None,
+    threshold: float | None,
+) -> None:
+    """Merge dumps into one deduplicated dataset, or print a corpus's counts.
+
+    \b
+    profileparse corpus DUMPS... -o corpus.sqlite    build or update a corpus
+    profileparse corpus stats corpus.sqlite          print its counts
+
+    Adding the same dump again changes nothing. Abstract-only records that match no
+    paper are listed on stderr.
+    """
+    from profileparse.corpus import DEFAULT_THRESHOLD, Corpus
+
+    if paths[0] == "stats" and len(paths) == 2 and output is None:
+        _corpus_stats(paths[1])
+        return
+    if output is None:
+        raise click.UsageError("give the corpus to build with -o OUT (or: corpus stats OUT)")
+    inputs = _expand(paths)
+    kind = corpus_format or (
+        "parquet" if Path(output).is_dir() or output.endswith("/") else "sqlite"
+    )
+    target = ":memory:" if kind == "parquet" else output
+    with Corpus(
+        target, threshold=threshold if threshold is not None else DEFAULT_THRESHOLD
+    ) as corpus:
+        try:
+            added = corpus.add_files(inputs)
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {exc.filename}: {exc.strerror}") from None
+        for source, line, start in corpus.unlinked():
+            click.echo(f"{source}:{line}: abstract not linked to any paper: {start}...", err=True)
+        if kind == "parquet":
+            try:
+                corpus.to_parquet(output)
+            except RuntimeError as exc:
+                raise click.ClickException(str(exc)) from None
+        stats = corpus.stats()
+    click.echo(
+        f"{len(added)} new dump(s) added; corpus has {stats.documents} documents, "
+        f"{stats.papers} papers, {stats.sightings} sightings",
+        err=True,
+    )
+
+
+def _corpus_stats(path: str) -> None:
+    from profileparse.corpus import Corpus
+
+    if not Path(path).is_file():
+        raise click.BadParameter(f"no corpus file {path!r}", param_hint="OUT")
+    with Corpus(path) as corpus:
+        stats = corpus.stats()
+    labels = {
+        "documents": "documents",
+        "profiles": "profiles (from headers)",
+        "inferred_owners": "owners inferred",
+        "papers": "papers",
+        "sightings": "sightings",
+        "abstract_only": "abstract-only records",
+        "linked_abstracts": "linked abstracts",
+        "unlinked_abstracts": "unlinked abstracts",
+        "authors": "authors",
+    }
+    for field, label in labels.items():
+        click.echo(f"{label:<24} {getattr(stats, field)}")

@@ -57,3 +57,29 @@ def test_every_format_has_a_section_with_a_sample() -> None:
         if entry.origin == "built-in":
             assert f"## {name}\n" in text
             assert f'docs/samples/{name}{entry.item.suffix}"' in text
+
+
+def test_every_corpus_table_and_column_is_documented() -> None:
+    import sqlite3
+
+    from profileparse.corpus import SCHEMA
+
+    db = sqlite3.connect(":memory:")
+    db.executescript(SCHEMA)
+    text = (DOCS / "corpus.md").read_text(encoding="utf-8")
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        lines = text[text.index(f"\n{table}") + 1 :].split("\n")
+        # The table's line and its indented continuation lines.
+        section = "\n".join([lines[0], *(line for line in _indented(lines[1:]))])
+        for column in (c[1] for c in db.execute(f"PRAGMA table_info({table})")):
+            assert column in section, f"docs/corpus.md: {table}.{column} is not documented"
+
+
+def _indented(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        if not line.startswith(" "):
+            break
+        out.append(line)
+    return out
