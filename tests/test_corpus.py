@@ -149,3 +149,16 @@ def test_corpus_usage_errors(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["corpus", "stats", str(tmp_path / "none.sqlite")]).exit_code == 2
     assert runner.invoke(main, ["corpus", str(tmp_path)]).exit_code == 2
+
+
+def test_unrelated_abstracts_do_not_link(corpus: Corpus) -> None:
+    import random
+
+    from tests.render import Variations, load_records, render_abstracts
+
+    records = load_records(50)
+    text = render_abstracts(records, random.Random(0), Variations()).text
+    before = corpus.stats().linked_abstracts
+    corpus.add(profileparse.parse(text, source="unrelated.txt"))
+    assert corpus.stats().linked_abstracts == before
+    assert len(corpus.unlinked()) == 50
