@@ -3,15 +3,13 @@ strict mode raises only ParseError with a line number."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import profileparse
-from profileparse import Document, ParseError
-from tests.conftest import seed_paths
+from profileparse import ParseError
+from tests.conftest import lines_of, seed_paths, unaccounted
 
 SEEDS = [p.read_text(encoding="utf-8") for p in seed_paths()]
 FUZZ = settings(
@@ -24,27 +22,6 @@ NASTY = st.sampled_from(
      "\ufeff", "\t", "\r", "CLJun 29, 2023Code", "Abstract:", "h-index7", " · ", " et al.",
      "x" * 5000, "Ab Cd, " * 300, "$", "{", "\\"]
 )  # fmt: skip
-
-
-def lines_of(text: str) -> list[str]:
-    """Lines the way the parser counts them: \\r\\n, \\r and \\n end a line."""
-    text = text.removeprefix("\ufeff")
-    return re.split(r"\r\n|\r|\n", text)
-
-
-def unaccounted(doc: Document, text: str) -> list[int]:
-    spans = [p.span for p in doc.papers if p.span is not None]
-    if doc.profile is not None and doc.profile.span is not None:
-        spans.append(doc.profile.span)
-    lost = []
-    for number, line in enumerate(lines_of(text), start=1):
-        if (
-            line.strip()
-            and not any(number in s for s in spans)
-            and not any(d.line <= number <= d.end_line for d in doc.diagnostics)
-        ):
-            lost.append(number)
-    return lost
 
 
 def check(text: str) -> None:

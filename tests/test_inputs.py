@@ -10,7 +10,7 @@ import pytest
 
 import profileparse
 from profileparse import Document
-from tests.conftest import seed_paths
+from tests.conftest import seed_paths, unaccounted
 
 
 def _content(doc: Document) -> tuple[object, ...]:
@@ -49,22 +49,6 @@ def test_variants_parse_to_the_same_content(seed: Path, variant: str) -> None:
     assert [d.code for d in changed.diagnostics] == [d.code for d in original.diagnostics]
 
 
-def _accounted(doc: Document, text: str) -> list[int]:
-    """Non-blank line numbers that are in no span and no diagnostic."""
-    spans = [p.span for p in doc.papers if p.span] + (
-        [doc.profile.span] if doc.profile and doc.profile.span else []
-    )
-    lost = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if (
-            line.strip()
-            and not any(number in s for s in spans)
-            and not any(d.line <= number <= d.end_line for d in doc.diagnostics)
-        ):
-            lost.append(number)
-    return lost
-
-
 @pytest.mark.parametrize("seed", seed_paths(), ids=lambda p: p.stem[:3])
 def test_deleting_any_line_loses_nothing_and_keeps_neighbours(seed: Path) -> None:
     lines = seed.read_text(encoding="utf-8").split("\n")
@@ -74,7 +58,7 @@ def test_deleting_any_line_loses_nothing_and_keeps_neighbours(seed: Path) -> Non
             continue
         text = "\n".join(lines[:index] + lines[index + 1 :])
         doc = profileparse.parse(text, layout=original.layout)
-        assert _accounted(doc, text) == [], f"deleting line {index + 1}"
+        assert unaccounted(doc, text) == [], f"deleting line {index + 1}"
         # Records before the deleted line are untouched.
         before = [p for p in original.papers if p.span and p.span.end_line < index + 1]
         assert _content(doc)[2][: len(before)] == tuple(attrs.evolve(p, span=None) for p in before)
@@ -87,7 +71,7 @@ def test_duplicating_any_line_loses_nothing(seed: Path) -> None:
     for index, line in enumerate(lines):
         if line.strip():
             text = "\n".join(lines[: index + 1] + lines[index:])
-            assert _accounted(profileparse.parse(text, layout=layout), text) == []
+            assert unaccounted(profileparse.parse(text, layout=layout), text) == []
 
 
 def test_a_record_missing_its_authors_keeps_title_and_abstract() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 import profileparse
 from benchmarks.adversarial import INPUTS, LAYOUTS, MB
-from tests.test_fuzz import unaccounted
+from tests.conftest import unaccounted
 
 BOUND_SECONDS = 20.0
 
