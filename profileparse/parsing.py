@@ -140,7 +140,22 @@ def _parse(
     split: bool = True,
 ) -> Document:
     """:func:`parse`, with diagnostics already ``found`` (by decoding) merged in."""
-    prepared = normalise(text)
+    return _parse_prepared(
+        normalise(text), layout, source, strict, reference_year, found, split=split
+    )
+
+
+def _parse_prepared(
+    prepared: str,
+    layout: str | None,
+    source: str | None,
+    strict: bool,
+    reference_year: int | None,
+    found: tuple[Diagnostic, ...],
+    *,
+    split: bool = True,
+) -> Document:
+    """:func:`_parse` on text that :func:`normalise` has already prepared."""
     if split:
         starts = _starts(prepared)
         if len(starts) > 1:
@@ -279,16 +294,18 @@ def _parse_parts(
     reference_year: int | None,
     found: tuple[Diagnostic, ...],
 ) -> list[Document]:
-    starts = _starts(normalise(text))
+    prepared = normalise(text)  # once: every part below is cut from it, already prepared
+    starts = _starts(prepared)
+    options = (layout, source, strict, reference_year)
     if len(starts) == 1:
-        return [_parse(text, layout, source, strict, reference_year, found, split=False)]
-    lines = normalise(text).split("\n")
+        return [_parse_prepared(prepared, *options, found, split=False)]
+    lines = prepared[:-1].split("\n")  # prepared text ends in exactly one "\n" per line
     documents = []
     for start, end in zip(starts, [*starts[1:], len(lines) + 1], strict=True):
         # Blank out the other dumps' lines so line numbers stay those of the whole text.
-        part = "\n" * (start - 1) + "\n".join(lines[start - 1 : end - 1])
+        part = "\n" * (start - 1) + "".join(line + "\n" for line in lines[start - 1 : end - 1])
         mine = tuple(d for d in found if start <= d.line < end)
-        documents.append(_parse(part, layout, source, strict, reference_year, mine, split=False))
+        documents.append(_parse_prepared(part, *options, mine, split=False))
     return documents
 
 
