@@ -24,10 +24,8 @@ from tests.render import Variations, load_records, render_profile  # noqa: E402
 
 CHILD = r"""
 import json, sys, time, contextlib, os
-def peak_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+from benchmarks.memory import peak_kb
+
 path, mode = sys.argv[1:3]
 start = time.perf_counter()
 if mode == "iter_papers":
@@ -41,7 +39,8 @@ else:
         except SystemExit:
             pass
     count = -1
-print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "papers": count}))
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb() / 1024, "papers": count}))
 """
 
 

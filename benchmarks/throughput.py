@@ -32,12 +32,7 @@ from tests.render import RENDERERS, Variations, load_records  # noqa: E402
 
 CHILD = r"""
 import json, sys, time
-
-def peak_kb():
-    # VmHWM starts afresh with the exec'd process (ru_maxrss would include the parent's).
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
+from benchmarks.memory import peak_kb
 
 path, layout, which = sys.argv[1:4]
 text = open(path, encoding="utf-8").read()
