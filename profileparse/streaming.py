@@ -50,7 +50,6 @@ class PaperStream:
         self.diagnostics: list[Diagnostic] = []
         self._lines = lines
         self._reference_year = reference_year
-        self._head = head
         self.layout = layout if layout is not None else _detect(normalise(decode(head)[0]))
         self.count = 0
         self._papers = self._generate()
@@ -119,10 +118,6 @@ def _is_meta(raw: bytes) -> bool:
     return raw[:1].isalnum() and is_meta_line(raw.decode("utf-8", "replace").rstrip())
 
 
-def _byte_lines(stream: IO[bytes]) -> Iterator[bytes]:
-    yield from stream
-
-
 def iter_papers(
     source: str | os.PathLike[str] | IO[bytes] | IO[str],
     *,
@@ -149,10 +144,9 @@ def iter_papers(
         start = handle.read(2)
         if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
             text = io.TextIOWrapper(handle, encoding="utf-16")
-            text_lines = (line for line in _prepend_text(start, handle, text))
-            lines = (line.encode("utf-8") for line in text_lines)
+            lines = (line.encode("utf-8") for line in _rewound(handle, text))
         else:
-            lines = _prepend(start, _byte_lines(handle))
+            lines = _prepend(start, iter(handle))
     head, lines = _peek(lines, _SNIFF_BYTES)
     return PaperStream(
         _closing(lines, opened),
@@ -164,6 +158,7 @@ def iter_papers(
 
 
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    """The file's lines again, ``first`` being bytes already read from the first line."""
     line = first
     for more in rest:
         line += more
@@ -174,7 +169,8 @@ def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
         yield line
 
 
-def _prepend_text(start: bytes, handle: IO[bytes], text: io.TextIOWrapper) -> Iterator[str]:
+def _rewound(handle: IO[bytes], text: io.TextIOWrapper) -> Iterator[str]:
+    """The UTF-16 text from the start (its BOM was read to tell the encoding)."""
     handle.seek(0)
     yield from text
 
