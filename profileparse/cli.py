@@ -13,7 +13,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 import click
 
@@ -91,6 +91,34 @@ def _check_options(
     return options
 
 
+# Options more than one command takes.
+format_option = click.option(
+    "-f",
+    "--format",
+    "format_name",
+    default="json",
+    show_default=True,
+    callback=_check_format,
+    help="Output format (see 'profileparse formats').",
+)
+format_options_option = click.option(
+    "-O",
+    "--option",
+    "format_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_check_options,
+    help="An option for the format (repeatable).",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Parse files in this many processes (default: the number of cores).",
+)
+
+
 def _read(path: str, options: dict[str, Any]) -> list[Document]:
     """Every dump in ``path`` (a file may hold several pasted one after another)."""
     from profileparse.errors import ParseError
@@ -132,17 +160,13 @@ def _results(
 ) -> Iterator[list[Document] | str]:
     """Each input's documents (or failure message), in input order; with ``jobs`` > 1 and
     several files, parsed in a pool of processes."""
-    jobs = min(jobs, len(paths))
-    if jobs <= 1 or STDIN in paths:
-        for path in paths:
-            yield _read_or_fail(path, options)
-        return
-    from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        chunksize = max(1, min(64, len(paths) // (jobs * 8)))
-        yield from pool.map(partial(_read_or_fail, options=options), paths, chunksize=chunksize)
+    from profileparse.pool import ordered_map
+
+    if STDIN in paths:
+        jobs = 1
+    yield from ordered_map(partial(_read_or_fail, options=options), paths, jobs)
 
 
 def _documents(
@@ -195,7 +219,26 @@ def _report(doc: Document, path: str, stream: TextIO) -> None:
         click.echo(diag.format(source), file=stream)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; commands with heavy imports live in their own modules and are
+    loaded only when called (or listed in help)."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {"corpus": ("profileparse.corpus_cli", "corpus")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            import importlib
+
+            module, name = self.lazy[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), name)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="profileparse")
 def main() -> None:
     """Turn researcher-profile dumps into structured data.
@@ -208,30 +251,14 @@ def main() -> None:
 
 @main.command("parse")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option(
-    "-f",
-    "--format",
-    "format_name",
-    default="json",
-    show_default=True,
-    callback=_check_format,
-    help="Output format (see 'profileparse formats').",
-)
+@format_option
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=True, writable=True),
     help="Write here instead of stdout; with several inputs and a folder, one file per input.",
 )
-@click.option(
-    "-O",
-    "--option",
-    "format_options",
-    multiple=True,
-    metavar="KEY=VALUE",
-    callback=_check_options,
-    help="An option for the format (repeatable).",
-)
+@format_options_option
 @click.option(
     "--layout",
     default=None,
@@ -246,13 +273,7 @@ def main() -> None:
     help="Year to give dates shown without one ('Apr 7').",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not print diagnostics.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, None),
-    default=None,
-    help="Parse files in this many processes (default: the number of cores).",
-)
+@jobs_option
 def parse_command(
     paths: tuple[str, ...],
     format_name: str,
@@ -464,96 +485,3 @@ def layouts_command() -> None:
     """List the dump layouts, with where each comes from."""
     for name, entry in sorted(get_registry().layouts.items()):
         click.echo(f"{name:<16} {entry.item.description}  [{entry.origin}]")
-
-
-@main.command("corpus")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option(
-    "-o",
-    "--output",
-    help="The corpus: a SQLite file (created or updated), or "
-    "a folder for Parquet files (with --format parquet).",
-)
-@click.option(
-    "--format",
-    "corpus_format",
-    type=click.Choice(["sqlite", "parquet"]),
-    default=None,
-    help="Output kind (default: parquet for a folder, else sqlite).",
-)
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 100),
-    default=None,
-    help="Abstract similarity (0-100) needed to link an abstract-only record "
-    "to a paper [default: 85].",
-)
-def corpus_command(
-    paths: tuple[str, ...],
-    output: str | None,
-    corpus_format: str | None,
-    threshold: float | None,
-) -> None:
-    """Merge dumps into one deduplicated dataset, or print a corpus's counts.
-
-    \b
-    profileparse corpus DUMPS... -o corpus.sqlite    build or update a corpus
-    profileparse corpus stats corpus.sqlite          print its counts
-
-    Adding the same dump again changes nothing. Abstract-only records that match no
-    paper are listed on stderr.
-    """
-    from profileparse.corpus import DEFAULT_THRESHOLD, Corpus
-
-    if paths[0] == "stats" and len(paths) == 2 and output is None:
-        _corpus_stats(paths[1])
-        return
-    if output is None:
-        raise click.UsageError("give the corpus to build with -o OUT (or: corpus stats OUT)")
-    inputs = _expand(paths)
-    kind = corpus_format or (
-        "parquet" if Path(output).is_dir() or output.endswith("/") else "sqlite"
-    )
-    target = ":memory:" if kind == "parquet" else output
-    with Corpus(
-        target, threshold=threshold if threshold is not None else DEFAULT_THRESHOLD
-    ) as corpus:
-        try:
-            added = corpus.add_files(inputs)
-        except OSError as exc:
-            raise click.ClickException(f"cannot read {exc.filename}: {exc.strerror}") from None
-        for source, line, start in corpus.unlinked():
-            click.echo(f"{source}:{line}: abstract not linked to any paper: {start}...", err=True)
-        if kind == "parquet":
-            try:
-                corpus.to_parquet(output)
-            except RuntimeError as exc:
-                raise click.ClickException(str(exc)) from None
-        stats = corpus.stats()
-    click.echo(
-        f"{len(added)} new dump(s) added; corpus has {stats.documents} documents, "
-        f"{stats.papers} papers, {stats.sightings} sightings",
-        err=True,
-    )
-
-
-def _corpus_stats(path: str) -> None:
-    from profileparse.corpus import Corpus
-
-    if not Path(path).is_file():
-        raise click.BadParameter(f"no corpus file {path!r}", param_hint="OUT")
-    with Corpus(path) as corpus:
-        stats = corpus.stats()
-    labels = {
-        "documents": "documents",
-        "profiles": "profiles (from headers)",
-        "inferred_owners": "owners inferred",
-        "papers": "papers",
-        "sightings": "sightings",
-        "abstract_only": "abstract-only records",
-        "linked_abstracts": "linked abstracts",
-        "unlinked_abstracts": "unlinked abstracts",
-        "authors": "authors",
-    }
-    for field, label in labels.items():
-        click.echo(f"{label:<24} {getattr(stats, field)}")

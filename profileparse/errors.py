@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ParseError", "PluginError"]
+__all__ = ["CorpusError", "ParseError", "PluginError"]
 
 
 class ParseError(ValueError):
@@ -42,3 +42,8 @@ class ParseError(ValueError):
 
 class PluginError(RuntimeError):
     """A plugin is broken or two plugins claim the same name."""
+
+
+class CorpusError(RuntimeError):
+    """A corpus cannot be opened or written: not a corpus, a newer schema, a setting
+    that differs from the one it was built with, or a missing optional dependency."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
+import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,3 +184,98 @@ def dumps_for(
     for start in range(0, len(records), per_dump):
         chunk = records[start : start + per_dump]
         yield RENDERERS[layout](chunk, rng, Variations.random(rng))
+
+
+# -- overlapping dumps with known truth, for the corpus ------------------------------
+
+LAYOUTS = (("profile", 0.60), ("inline", 0.25), ("abstracts", 0.15))
+REVISED = 0.05
+NAMESAKES = 0.01
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def revise(abstract: str, rng: random.Random) -> str:
+    """A v2 abstract: a few words changed, numbers updated, sometimes a sentence added."""
+    words = abstract.split(" ")
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randrange(len(words))
+        words[i] = rng.choice(words)
+    text = " ".join(words)
+    text = re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(1, 9)), text, count=2)
+    if rng.random() < 0.5:
+        text += " Code and data are publicly available."
+    return text
+
+
+def namesake(record: dict[str, Any], others: list[dict[str, Any]], rng: random.Random) -> dict:
+    """Another paper with the same title: other authors, an abstract of its own."""
+    a, b = rng.sample(others, 2)
+    first = _SENTENCE.split(a["abstract"])
+    second = _SENTENCE.split(b["abstract"])
+    abstract = " ".join(first[: max(1, len(first) // 2)] + second[len(second) // 2 :])
+    return {**record, "authors": a["authors"], "abstract": abstract}
+
+
+def write_overlapping_dumps(folder: Path, n: int, records: list[dict[str, Any]], seed: int) -> None:
+    """Write ``n`` dumps and ``truth.json`` (each dump's records' paper ids) to ``folder``."""
+    rng = random.Random(seed)
+    pool = rng.sample(records, min(len(records), max(300, n * 10)))
+    truth: dict[str, list[str]] = {}
+    layouts, weights = zip(*LAYOUTS, strict=True)
+    for i in range(n):
+        layout = rng.choices(layouts, weights)[0]
+        chosen = rng.sample(pool, rng.randint(10, 40))
+        shown, ids = [], []
+        for record in chosen:
+            roll = rng.random()
+            if roll < NAMESAKES and layout != "abstracts":
+                shown.append(namesake(record, records, rng))
+                ids.append(f"namesake-{i}-{len(ids)}")
+                continue
+            if roll < NAMESAKES + REVISED:
+                record = {**record, "abstract": revise(record["abstract"], rng)}
+            shown.append(record)
+            ids.append(record["id"])
+        dump = RENDERERS[layout](shown, rng, Variations.random(rng))
+        name = f"{i:05d}.txt"
+        (folder / name).write_text(dump.text, encoding="utf-8", newline="")
+        truth[name] = ids
+    (folder / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
+
+
+def _pairs(counts: Counter[Any]) -> int:
+    return sum(c * (c - 1) // 2 for c in counts.values())
+
+
+def corpus_quality(db_path: Path, truth: dict[str, list[str]]) -> dict[str, float]:
+    """Same-paper pair precision and recall over titled records, and the share of
+    abstract-only records linked right (or left unlinked when their paper never shows
+    with a title), for a corpus built from :func:`write_overlapping_dumps` output."""
+    db = sqlite3.connect(db_path)
+    rows = db.execute(
+        "SELECT d.source, s.position, s.paper_id, s.title_key IS NOT NULL FROM sightings s "
+        "JOIN documents d ON d.id = s.document_id"
+    ).fetchall()
+    titled = [(truth[src][pos], paper) for src, pos, paper, has_title in rows if has_title]
+    cells = _pairs(Counter(titled))
+    predicted = _pairs(Counter(paper for _, paper in titled))
+    actual = _pairs(Counter(t for t, _ in titled))
+    majority: dict[int, Counter[str]] = {}
+    for t, paper in titled:
+        majority.setdefault(paper, Counter())[t] += 1
+    paper_truth = {paper: c.most_common(1)[0][0] for paper, c in majority.items()}
+    seen = {t for t, _ in titled}
+    right = total = 0
+    for src, pos, paper, has_title in rows:
+        if has_title:
+            continue
+        total += 1
+        t = truth[src][pos]
+        right += paper_truth.get(paper) == t if paper is not None else t not in seen
+    return {
+        "precision": cells / predicted if predicted else 1.0,
+        "recall": cells / actual if actual else 1.0,
+        "abstracts_linked_right": right / total if total else 1.0,
+        "titled": len(titled),
+        "abstract_only": total,
+    }

@@ -121,8 +121,18 @@ def test_near_identical_titles_merge_only_when_abstracts_agree() -> None:
     c.add(doc("Notes on the Analytycal Engine", abstract))  # a typo: similar title
     c.add(doc("Notes on the Analytycal Engines", "A different paper altogether. " * 5))
     assert c.stats().papers == 2
-    links = [r[0] for r in c.db.execute("SELECT link FROM sightings ORDER BY id")]
-    assert links == ["new", "title", "similar-title", "new"]
+    rows = c.db.execute(
+        "SELECT s.title_key, s.link, s.similarity, p.title_key, p.id FROM sightings s "
+        "JOIN papers p ON p.id = s.paper_id"
+    ).fetchall()
+    engine = [r for r in rows if r[3] != "notes on the analytycal engines"]
+    assert len(engine) == 3
+    for key, link, similarity, paper_key, _ in engine:
+        if key == paper_key:
+            assert (link, similarity) == ("title", None)
+        else:  # joined through a near-identical title, and says how near
+            assert link == "similar-title" and similarity >= 92
+    assert {link for _, link, *_ in engine} == {"title", "similar-title"}
     assert normalise_title("  Notes, on THE engine ") == "notes on the engine"
 
 

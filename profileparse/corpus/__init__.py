@@ -1,0 +1,31 @@
+"""Many dumps into one deduplicated, queryable dataset (SQLite; Parquet as an extra).
+
+Tables (see docs/corpus.md for the full schema, the matching rules and example queries):
+
+- ``documents``: one row per dump added (its key makes adding it twice a no-op);
+- ``profiles``: each dump's owner, from its header or inferred for header-less dumps;
+- ``papers``: one row per real paper, however many dumps show it;
+- ``authors`` and ``authorships``: who wrote which paper, in order;
+- ``sightings``: every record of every dump (which dump, which lines, what it showed),
+  linked to its paper; abstract-only records are linked by abstract similarity.
+"""
+
+from profileparse.corpus.keys import normalise_title
+from profileparse.corpus.matching import TITLE_THRESHOLD
+from profileparse.corpus.owners import infer_owner
+from profileparse.corpus.schema import SCHEMA, SCHEMA_VERSION
+from profileparse.corpus.store import DEFAULT_THRESHOLD, AddResult, Corpus, CorpusStats
+from profileparse.errors import CorpusError
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "TITLE_THRESHOLD",
+    "AddResult",
+    "Corpus",
+    "CorpusError",
+    "CorpusStats",
+    "infer_owner",
+    "normalise_title",
+]

@@ -1,0 +1,399 @@
+"""Which records are the same paper: the corpus's in-memory index.
+
+Two titled records are the same paper when
+
+- their normalised titles are equal and they share an author, or
+- their normalised titles are at least ``TITLE_THRESHOLD`` similar and their abstracts
+  reach the corpus threshold.
+
+A paper is a connected group of records under that relation, so the grouping does not
+depend on the order records arrive in. Candidates come from indexes, never from a scan
+of every paper: a dict from title key to the papers that have it, and an inverted index
+from abstract fingerprints (:func:`~profileparse.corpus.keys.fingerprints`) to the
+distinct abstract texts that have them. Every distinct abstract is scored against its
+candidates once, when it first arrives.
+
+An abstract-only record links to the paper with the most similar abstract, when that
+reaches the threshold. Each distinct abstract-only text is scored against the titled
+abstracts once, and later against each new titled abstract only.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
+
+from attrs import frozen
+from rapidfuzz import fuzz
+
+from profileparse.corpus.keys import author_key, fingerprints, normalise_abstract, stable_id
+
+__all__ = ["TITLE_THRESHOLD", "Cluster", "Matcher", "PendingAbstract", "Sighting"]
+
+#: Minimum title similarity (0-100) for two different titles to be the same paper;
+#: their abstracts must then also reach the corpus threshold.
+TITLE_THRESHOLD = 92.0
+
+_author_key = functools.lru_cache(maxsize=1 << 17)(author_key)
+
+
+@frozen
+class Sighting:
+    """A titled record as the matcher sees it."""
+
+    id: int
+    title: str
+    title_key: str
+    authors: tuple[str, ...]
+    et_al: bool
+    date: str | None
+    category: str | None
+    has_code: bool
+    abstract: str | None
+
+    @property
+    def rank(self) -> tuple[int, int, int, int]:
+        """Sightings that show more come first; the id makes the order total, so the
+        record that represents a paper does not depend on arrival order."""
+        full_date = self.date is not None and not self.date.startswith("--")
+        return (not self.abstract, not full_date, -len(self.authors), self.id)
+
+
+class AbstractText:
+    """One distinct (normalised) abstract of titled records, and the papers showing it
+    under each title key."""
+
+    __slots__ = ("followers", "fps", "key", "neighbours", "text", "titles")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.key = stable_id(text)
+        self.fps = fingerprints(text)
+        self.titles: dict[str, Cluster] = {}
+        #: Other titled abstracts at or above the threshold; None until computed.
+        self.neighbours: dict[AbstractText, float] | None = None
+        #: Abstract-only texts whose best match this is.
+        self.followers: set[PendingAbstract] = set()
+
+
+class PendingAbstract:
+    """One distinct abstract-only text, the records showing it, and its best match."""
+
+    __slots__ = ("best", "fps", "sightings", "similarity", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.fps = fingerprints(text)
+        self.sightings: list[int] = []
+        self.best: AbstractText | None = None
+        self.similarity = 0.0
+
+    def offer(self, candidate: AbstractText, similarity: float) -> bool:
+        """Take ``candidate`` if it beats the best so far (ties: the smaller key)."""
+        best = self.best
+        if best is not None and (similarity, -candidate.key) <= (self.similarity, -best.key):
+            return False
+        if best is not None:
+            best.followers.discard(self)
+        self.best, self.similarity = candidate, similarity
+        candidate.followers.add(self)
+        return True
+
+    def paper_id(self) -> int | None:
+        if self.best is None:
+            return None
+        return min(c.root().paper_id for c in self.best.titles.values())
+
+
+class Cluster:
+    """A paper: its records, what the matcher compares new records with, and a summary
+    folded from its records in an order-free way (best-ranked record first)."""
+
+    __slots__ = (
+        "authors_by_key",
+        "best",
+        "category",
+        "date",
+        "has_code",
+        "into",
+        "members",
+        "names",
+        "paper_id",
+        "stored_ids",
+        "texts",
+    )
+
+    def __init__(self, first: Sighting) -> None:
+        self.paper_id = first.id
+        self.members: list[int] = []
+        self.authors_by_key: dict[str, set[str]] = {}
+        self.texts: set[AbstractText] = set()
+        self.best: tuple[Any, Sighting] = (first.rank, first)
+        self.category: tuple[Any, str] | None = None
+        self.date: tuple[Any, str] | None = None
+        self.has_code = False
+        self.names: dict[str, str] = {}
+        #: Paper ids this paper's records are stored under (more than one after merges).
+        self.stored_ids: set[int] = set()
+        self.into: Cluster | None = None
+
+    def root(self) -> Cluster:
+        cluster = self
+        while cluster.into is not None:
+            cluster = cluster.into
+        if cluster is not self:
+            self.into = cluster  # path compression
+        return cluster
+
+    def add(self, s: Sighting, keys: frozenset[str]) -> None:
+        self.members.append(s.id)
+        self.paper_id = min(self.paper_id, s.id)
+        self.authors_by_key.setdefault(s.title_key, set()).update(keys)
+        rank = s.rank
+        self.best = min(self.best, (rank, s))
+        if s.category:
+            self.category = _least(self.category, (rank, s.category))
+        if s.date:
+            self.date = _least(self.date, ((s.date.startswith("--"), rank), s.date))
+        self.has_code = self.has_code or s.has_code
+        for name in s.authors:
+            key = _author_key(name)
+            known = self.names.get(key)
+            self.names[key] = name if known is None else min(known, name)
+
+    def absorb(self, other: Cluster) -> None:
+        self.members.extend(other.members)
+        self.paper_id = min(self.paper_id, other.paper_id)
+        for key, authors in other.authors_by_key.items():
+            self.authors_by_key.setdefault(key, set()).update(authors)
+        self.texts |= other.texts
+        self.best = min(self.best, other.best)
+        self.category = _least(self.category, other.category)
+        self.date = _least(self.date, other.date)
+        self.has_code = self.has_code or other.has_code
+        for key, name in other.names.items():
+            known = self.names.get(key)
+            self.names[key] = name if known is None else min(known, name)
+        self.stored_ids |= other.stored_ids
+        other.into = self
+
+    def authors(self) -> list[str]:
+        """The best record's authors, then any other author seen (sorted)."""
+        shown = list(self.best[1].authors)
+        keys = {_author_key(name) for name in shown}
+        return shown + [name for key, name in sorted(self.names.items()) if key not in keys]
+
+
+T = TypeVar("T", AbstractText, PendingAbstract)
+
+
+def _least(a: tuple[Any, str] | None, b: tuple[Any, str] | None) -> tuple[Any, str] | None:
+    if a is None:
+        return b
+    return a if b is None else min(a, b)
+
+
+#: The share of fingerprints two abstracts must have in common to be compared at all.
+#: Abstracts that reach a similarity of 85 share at least a third of them (an edit every
+#: few words is needed to break more); unrelated abstracts seldom share a fifth.
+_SHARED = 0.2
+
+
+def _candidates(fps: tuple[int, ...], index: dict[int, T | list[T]]) -> Iterator[T]:
+    """Items sharing at least two fingerprints with ``fps``, and a fifth of those of the
+    smaller of the two: the blocking step. The test is symmetric, so no pair depends on which of the
+    two arrived first."""
+    counts: Counter[T] = Counter()
+    for fp in fps:
+        bucket = index.get(fp)
+        if isinstance(bucket, list):
+            counts.update(bucket)
+        elif bucket is not None:
+            counts[bucket] += 1
+    size = len(fps)
+    # Every text has two fingerprints or more, so one shared is never enough.
+    for item in [item for item, shared in counts.items() if shared > 1]:
+        if counts[item] >= _SHARED * min(size, len(item.fps)):
+            yield item
+
+
+class Matcher:
+    """The index a corpus matches new records against; see the module docstring."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self._by_title: dict[str, list[Cluster]] = defaultdict(list)
+        self._texts: dict[str, AbstractText] = {}
+        self._text_index: dict[int, AbstractText | list[AbstractText]] = {}
+        self._pending: dict[str, PendingAbstract] = {}
+        self._pending_index: dict[int, PendingAbstract | list[PendingAbstract]] = {}
+        self._restored: dict[int, Cluster] = {}
+        self._dirty: set[Cluster] = set()
+        self._dirty_pending: set[PendingAbstract] = set()
+
+    # -- new records ----------------------------------------------------------------
+
+    def add_titled(self, s: Sighting) -> Cluster:
+        keys = frozenset(_author_key(name) for name in s.authors)
+        links = [
+            c
+            for c in self._clusters_with_title(s.title_key)
+            if keys & c.authors_by_key[s.title_key]
+        ]
+        text = None
+        if s.abstract:
+            norm = normalise_abstract(s.abstract)
+            text = self._texts.get(norm) or self._new_text(norm)
+            similar = [text, *self._neighbours(text)]
+            for other in similar:
+                for key, cluster in other.titles.items():
+                    if key == s.title_key or fuzz.ratio(
+                        key, s.title_key, score_cutoff=TITLE_THRESHOLD
+                    ):
+                        links.append(cluster.root())
+        cluster = self._merge(links) if links else Cluster(s)
+        if s.title_key not in cluster.authors_by_key:
+            self._by_title[s.title_key].append(cluster)
+        cluster.add(s, keys)
+        if text is not None:
+            self._attach(text, s.title_key, cluster)
+        self._dirty.add(cluster)
+        return cluster
+
+    def add_abstract_only(self, sighting_id: int, abstract: str) -> PendingAbstract:
+        norm = normalise_abstract(abstract)
+        pending = self._pending.get(norm)
+        if pending is None:
+            pending = self._new_pending(norm)
+            for text in _candidates(pending.fps, self._text_index):
+                similarity = self._similarity(pending.text, text.text)
+                if similarity:
+                    pending.offer(text, similarity)
+        pending.sightings.append(sighting_id)
+        self._dirty_pending.add(pending)
+        return pending
+
+    # -- records already stored -----------------------------------------------------
+
+    def restore_titled(self, s: Sighting, paper_id: int) -> None:
+        """Put back a stored record under its stored paper, without matching."""
+        keys = frozenset(_author_key(name) for name in s.authors)
+        cluster = self._restored.get(paper_id)
+        if cluster is None:
+            cluster = self._restored[paper_id] = Cluster(s)
+            cluster.stored_ids.add(paper_id)
+        if s.title_key not in cluster.authors_by_key:
+            self._by_title[s.title_key].append(cluster)
+        cluster.add(s, keys)
+        if s.abstract:
+            norm = normalise_abstract(s.abstract)
+            text = self._texts.get(norm)
+            if text is None:
+                text = self._texts[norm] = AbstractText(norm)
+                self._index(text.fps, text, self._text_index)
+            self._attach(text, s.title_key, cluster)
+
+    def restore_abstract_only(self, sighting_id: int, abstract: str, paper_id: int | None) -> None:
+        norm = normalise_abstract(abstract)
+        pending = self._pending.get(norm) or self._new_pending(norm)
+        pending.sightings.append(sighting_id)
+        cluster = self._restored.get(paper_id) if paper_id is not None else None
+        if cluster is not None and pending.best is None:
+            for text in cluster.texts:
+                similarity = self._similarity(pending.text, text.text)
+                if similarity:
+                    pending.offer(text, similarity)
+
+    def finish_restore(self) -> None:
+        for cluster in self._restored.values():
+            cluster.paper_id = min(cluster.stored_ids)
+        self._restored.clear()
+        self._dirty.clear()
+        self._dirty_pending.clear()
+
+    # -- what changed -----------------------------------------------------------------
+
+    def take_changes(self) -> tuple[list[Cluster], list[PendingAbstract]]:
+        """The papers and abstract-only texts changed since the last call."""
+        roots = {c.root() for c in self._dirty}
+        pending = set(self._dirty_pending)
+        for cluster in roots:
+            if cluster.stored_ids != {cluster.paper_id}:
+                for text in cluster.texts:
+                    pending |= text.followers
+        self._dirty.clear()
+        self._dirty_pending.clear()
+        return sorted(roots, key=lambda c: c.paper_id), sorted(pending, key=lambda p: p.text)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _similarity(self, a: str, b: str) -> float:
+        return round(float(fuzz.ratio(a, b, score_cutoff=self.threshold)), 2)
+
+    def _clusters_with_title(self, key: str) -> list[Cluster]:
+        clusters = self._by_title.get(key)
+        if not clusters:
+            return []
+        roots = list(dict.fromkeys(c.root() for c in clusters))
+        clusters[:] = roots
+        return roots
+
+    def _merge(self, links: Iterable[Cluster]) -> Cluster:
+        unique = sorted(set(links), key=lambda c: (-len(c.members), c.paper_id))
+        root = unique[0]
+        for other in unique[1:]:
+            root.absorb(other)
+            self._dirty.discard(other)
+        return root
+
+    def _attach(self, text: AbstractText, title_key: str, cluster: Cluster) -> None:
+        if title_key not in text.titles:
+            text.titles[title_key] = cluster
+            self._dirty_pending |= text.followers
+        cluster.texts.add(text)
+
+    def _new_text(self, norm: str) -> AbstractText:
+        text = self._texts[norm] = AbstractText(norm)
+        text.neighbours = {}
+        for other in _candidates(text.fps, self._text_index):
+            similarity = self._similarity(norm, other.text)
+            if similarity:
+                text.neighbours[other] = similarity
+                if other.neighbours is not None:
+                    other.neighbours[text] = similarity
+        self._index(text.fps, text, self._text_index)
+        for pending in _candidates(text.fps, self._pending_index):
+            similarity = self._similarity(pending.text, norm)
+            if similarity and pending.offer(text, similarity):
+                self._dirty_pending.add(pending)
+        return text
+
+    def _neighbours(self, text: AbstractText) -> list[AbstractText]:
+        if text.neighbours is None:  # restored from storage: score it now, once
+            text.neighbours = {}
+            for other in _candidates(text.fps, self._text_index):
+                if other is not text:
+                    similarity = self._similarity(text.text, other.text)
+                    if similarity:
+                        text.neighbours[other] = similarity
+        return list(text.neighbours)
+
+    def _new_pending(self, norm: str) -> PendingAbstract:
+        pending = self._pending[norm] = PendingAbstract(norm)
+        self._index(pending.fps, pending, self._pending_index)
+        return pending
+
+    @staticmethod
+    def _index(fps: tuple[int, ...], item: T, index: dict[int, T | list[T]]) -> None:
+        """Post ``item`` under each fingerprint: the item itself while it is alone there
+        (most fingerprints are), a list once others share it."""
+        for fp in fps:
+            bucket = index.get(fp)
+            if bucket is None:
+                index[fp] = item
+            elif isinstance(bucket, list):
+                bucket.append(item)
+            else:
+                index[fp] = [bucket, item]

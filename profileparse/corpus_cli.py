@@ -1,0 +1,228 @@
+"""``profileparse corpus``: build, inspect and export a deduplicated corpus."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from profileparse.cli import (
+    _expand,
+    _progress,
+    _write_atomic,
+    format_option,
+    format_options_option,
+    jobs_option,
+)
+
+if TYPE_CHECKING:
+    from profileparse.corpus import Corpus
+
+__all__ = ["corpus"]
+
+#: Unlinked abstracts listed after a build; a real corpus can have thousands.
+_UNLINKED_SHOWN = 20
+
+
+class _BuildByDefault(click.Group):
+    """``profileparse corpus DUMPS... -o OUT`` is short for ``corpus build DUMPS... -o OUT``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["build", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_BuildByDefault)
+def corpus() -> None:
+    """Merge many dumps into one deduplicated dataset, and read it back.
+
+    \b
+    profileparse corpus DUMPS... -o corpus.sqlite     build or update (same as 'corpus build')
+    profileparse corpus stats corpus.sqlite           print its counts
+    profileparse corpus export corpus.sqlite -f bibtex -o papers.bib
+
+    A corpus is a SQLite file, or a folder of Parquet files (profileparse[parquet]).
+    """
+
+
+@contextmanager
+def _corpus_errors() -> Iterator[None]:
+    """Every corpus failure as one line and exit 1, never a traceback."""
+    from profileparse.errors import CorpusError
+
+    try:
+        yield
+    except CorpusError as exc:
+        raise click.ClickException(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise click.ClickException(f"corpus database error: {exc}") from None
+
+
+@corpus.command("build")
+@click.argument("paths", nargs=-1, required=True, metavar="DUMPS...")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    help="The corpus: a SQLite file (created or updated), or a folder of Parquet files.",
+)
+@click.option(
+    "--format",
+    "corpus_format",
+    type=click.Choice(["sqlite", "parquet"]),
+    default=None,
+    help="Kind of corpus (default: parquet for a folder or a path ending in '/', else sqlite).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Abstract similarity (0-100) that links an abstract-only record to a paper "
+    "[default: 85, or what the corpus was built with].",
+)
+@jobs_option
+def build_command(
+    paths: tuple[str, ...],
+    output: str,
+    corpus_format: str | None,
+    threshold: float | None,
+    jobs: int | None,
+) -> None:
+    """Add dumps (files or folders of .txt files) to a corpus, creating it if needed.
+
+    Adding the same dump again changes nothing, and the result does not depend on the
+    order dumps are added in. Abstract-only records that match no paper and dumps with
+    parse errors are listed on stderr; exits 1 when any dump had errors or could not be
+    read.
+    """
+    from profileparse.corpus import Corpus
+
+    inputs = _expand(paths)
+    kind = corpus_format or (
+        "parquet" if Path(output).is_dir() or output.endswith(("/", os.sep)) else "sqlite"
+    )
+    if any(Path(p).resolve() == Path(output).resolve() for p in inputs):
+        raise click.UsageError(f"refusing to write the corpus over the input {output!r}")
+    with _corpus_errors():
+        if kind == "parquet":
+            store = Corpus.from_parquet(output, threshold=threshold)
+        else:
+            store = Corpus(output, threshold=threshold)
+        with store:
+            progress = _progress(len(inputs))
+            try:
+                result = store.add_files(
+                    inputs,
+                    jobs=jobs or os.cpu_count() or 1,
+                    progress=(lambda _: progress.advance(0)) if progress is not None else None,
+                )
+            finally:
+                if progress is not None:
+                    progress.stop()
+            if kind == "parquet" and (result.added or not Path(output, "papers.parquet").exists()):
+                store.to_parquet(output)
+            unlinked = store.unlinked()
+            for source, line, start in unlinked[:_UNLINKED_SHOWN]:
+                click.echo(
+                    f"{source}:{line}: abstract not linked to any paper: {start}...", err=True
+                )
+            if len(unlinked) > _UNLINKED_SHOWN:
+                click.echo(
+                    f"... and {len(unlinked) - _UNLINKED_SHOWN} more abstract(s) not linked "
+                    "(Corpus.unlinked() lists them all)",
+                    err=True,
+                )
+            stats = store.stats()
+    for message in result.failed:
+        click.echo(f"error: {message.splitlines()[0]}", err=True)
+    for source, count in result.with_errors:
+        click.echo(f"{source}: {count} parse error(s); see 'profileparse check {source}'", err=True)
+    problems = []
+    if result.with_errors:
+        problems.append(f"{len(result.with_errors)} with parse errors")
+    if result.failed:
+        problems.append(f"{len(result.failed)} unreadable")
+    click.echo(
+        f"{len(result.added)} new dump(s) added"
+        + (f" ({', '.join(problems)})" if problems else "")
+        + f"; corpus has {stats.documents} documents, {stats.papers} papers, "
+        f"{stats.sightings} sightings",
+        err=True,
+    )
+    if result.failed or result.with_errors:
+        sys.exit(1)
+
+
+def _open(path: str) -> Corpus:
+    """An existing corpus, read-only: a SQLite file or a Parquet folder."""
+    from profileparse.corpus import Corpus, CorpusError
+
+    target = Path(path)
+    if target.is_dir():
+        if not (target / "documents.parquet").is_file():
+            raise CorpusError(f"{path}: not a profileparse corpus (no documents.parquet)")
+        return Corpus.from_parquet(target)
+    if not target.exists():
+        raise click.BadParameter(f"no corpus at {path!r}", param_hint="CORPUS")
+    try:
+        return Corpus(target, readonly=True)
+    except CorpusError as exc:
+        raise CorpusError(f"{path}: {exc}") from None
+
+
+@corpus.command("stats")
+@click.argument("path", metavar="CORPUS")
+def stats_command(path: str) -> None:
+    """Print a corpus's counts (a SQLite file or a Parquet folder; never written)."""
+    with _corpus_errors(), _open(path) as store:
+        stats = store.stats()
+    labels = {
+        "documents": "documents",
+        "documents_with_errors": "documents with errors",
+        "profiles": "profiles (from headers)",
+        "inferred_owners": "owners inferred",
+        "papers": "papers",
+        "sightings": "sightings",
+        "abstract_only": "abstract-only records",
+        "linked_abstracts": "linked abstracts",
+        "unlinked_abstracts": "unlinked abstracts",
+        "authors": "authors",
+    }
+    for field, label in labels.items():
+        click.echo(f"{label:<24} {getattr(stats, field)}")
+
+
+@corpus.command("export")
+@click.argument("path", metavar="CORPUS")
+@format_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@format_options_option
+def export_command(
+    path: str, format_name: str, output: str | None, format_options: dict[str, Any]
+) -> None:
+    """Write a corpus's papers, one entry per paper merged from its sightings.
+
+    For example one BibTeX file for a whole folder of dumps, with unique keys.
+    """
+    with _corpus_errors(), _open(path) as store:
+        try:
+            text = store.export(format_name, **format_options)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    if target.resolve() == Path(path).resolve():
+        raise click.UsageError(f"refusing to write the export over the corpus {path!r}")
+    try:
+        _write_atomic(target, text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None

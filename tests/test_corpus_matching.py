@@ -1,0 +1,147 @@
+"""Which records the corpus takes for the same paper: namesakes stay apart, the result
+does not depend on the order dumps arrive in, and quality holds on overlapping dumps
+rendered from real records."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import profileparse
+from profileparse.cli import main
+from profileparse.corpus import Corpus
+from tests.render import corpus_quality, load_records, write_overlapping_dumps
+
+ABSTRACT = (
+    "We study the analytical engine and the programs it can run, with a careful account "
+    "of its store, its mill and the cards that drive them. "
+)
+OTHER = (
+    "Sorting networks are compared on many inputs, and a new bound on their depth is "
+    "proved with a counting argument that extends to merging networks. "
+)
+
+
+def _doc(
+    title: str, authors: str, abstract: str, date: str = "Jun 29, 2023"
+) -> profileparse.Document:
+    return profileparse.parse(f"CL{date}\n{title}{authors}\n{abstract}\n")
+
+
+def _titles(c: Corpus) -> list[tuple[str, int]]:
+    return c.db.execute(
+        "SELECT p.title, COUNT(*) FROM papers p JOIN sightings s ON s.paper_id = p.id "
+        "GROUP BY p.id ORDER BY 2 DESC, 1"
+    ).fetchall()
+
+
+def test_a_namesake_with_other_authors_and_abstract_is_another_paper() -> None:
+    c = Corpus()
+    c.add(_doc("Notes on the Analytical Engine", "Ada Lovelace, Charles Babbage", ABSTRACT))
+    c.add(_doc("Notes on the Analytical Engine", "Grace Hopper", OTHER))
+    assert c.stats().papers == 2
+    keys = c.db.execute("SELECT title_key FROM papers").fetchall()
+    assert keys[0] == keys[1]  # the same title, two papers
+
+
+def test_the_same_title_joins_on_a_shared_author_or_a_matching_abstract() -> None:
+    c = Corpus()
+    c.add(_doc("Notes on the Analytical Engine", "Ada Lovelace, Charles Babbage", ABSTRACT))
+    c.add(_doc("Notes on the analytical engine", "Charles Babbage", OTHER))  # shared author
+    c.add(_doc("NOTES ON THE ANALYTICAL ENGINE", "A. A. Lovelace", ABSTRACT))  # same abstract
+    assert _titles(c) == [("Notes on the Analytical Engine", 3)]
+
+
+def test_accents_do_not_make_another_author() -> None:
+    c = Corpus()
+    c.add(_doc("Convex Spectral Functions", "Stéphane Chrétien", ABSTRACT))
+    c.add(_doc("Convex Spectral Functions", "Stephane Chretien", OTHER))
+    assert c.stats().papers == 1
+
+
+def test_a_paper_merges_what_its_sightings_show() -> None:
+    c = Corpus()
+    c.add(profileparse.parse(f"CLJun 29Code\nNotes on the EngineAda Lovelace et al.\n{ABSTRACT}\n"))
+    c.add(_doc("Notes on the Engine", "Ada Lovelace, Charles Babbage, Luigi Menabrea", ABSTRACT))
+    (paper,) = c.papers()
+    assert paper.date == profileparse.PaperDate(2023, 6, 29)  # the year from the second
+    assert paper.has_code  # the Code flag from the first
+    assert paper.authors == ("Ada Lovelace", "Charles Babbage", "Luigi Menabrea")
+    assert not paper.et_al
+
+
+def _iterdump(c: Corpus) -> list[str]:
+    return list(c.db.iterdump())
+
+
+@pytest.fixture(scope="module")
+def overlapping(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("overlapping")
+    write_overlapping_dumps(folder, 40, load_records(3000), seed=7)
+    return folder
+
+
+def test_the_tables_do_not_depend_on_the_order_dumps_are_added_in(
+    overlapping: Path, seeds: list[Path]
+) -> None:
+    paths = sorted(overlapping.glob("*.txt")) + seeds
+    at_once = Corpus()
+    at_once.add_files(paths)
+    expected = _iterdump(at_once)
+    assert at_once.stats().papers > 300
+
+    one_by_one = Corpus()
+    for path in reversed(paths):
+        one_by_one.add_files([path])
+    assert _iterdump(one_by_one) == expected
+
+    shuffled = list(paths)
+    random.Random(3).shuffle(shuffled)
+    halves = Corpus()
+    halves.add_files(shuffled[::2])
+    halves.add_files(shuffled[1::2])
+    assert _iterdump(halves) == expected
+
+    again = halves.add_files(paths)
+    assert again.added == [] and _iterdump(halves) == expected
+
+
+def test_an_update_of_a_stored_corpus_equals_a_build_in_one_go(
+    overlapping: Path, tmp_path: Path
+) -> None:
+    paths = sorted(overlapping.glob("*.txt"))
+    whole = Corpus()
+    whole.add_files(paths)
+    db = tmp_path / "c.sqlite"
+    with Corpus(db) as first:
+        first.add_files(paths[:25])
+    with Corpus(db) as second:  # the index is rebuilt from the file
+        second.add_files(paths[25:])
+        assert _iterdump(second) == _iterdump(whole)
+
+
+def test_parallel_parsing_gives_the_same_corpus(overlapping: Path, tmp_path: Path) -> None:
+    dumps = []
+    for jobs in ("1", "2"):
+        db = tmp_path / f"j{jobs}.sqlite"
+        result = CliRunner().invoke(main, ["corpus", str(overlapping), "-o", str(db), "-j", jobs])
+        assert result.exit_code == 0, result.output
+        dumps.append(list(sqlite3.connect(db).iterdump()))
+    assert dumps[0] == dumps[1]
+
+
+def test_quality_on_overlapping_dumps_of_real_records(overlapping: Path, tmp_path: Path) -> None:
+    db = tmp_path / "q.sqlite"
+    with Corpus(db) as c:
+        c.add_files(sorted(overlapping.glob("*.txt")))
+    truth = json.loads((overlapping / "truth.json").read_text(encoding="utf-8"))
+    scores = corpus_quality(db, truth)
+    assert scores["titled"] > 500 and scores["abstract_only"] > 20
+    assert scores["precision"] >= 0.995
+    assert scores["recall"] >= 0.995
+    assert scores["abstracts_linked_right"] >= 0.99

@@ -1,0 +1,178 @@
+"""The corpus on disk: schema version and migration, Parquet updated in place, export
+through the format plugins, and clean failures from every corpus command."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from profileparse.cli import main
+from profileparse.corpus import SCHEMA_VERSION, Corpus, CorpusError
+
+DATA = Path(__file__).parent / "data"
+SKYWORK = "Skywork: A More Open Bilingual Foundation Model"
+
+
+def _run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args))
+    # A command may exit 0, 1 or 2, but never with a traceback.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def seeds_db(seeds: list[Path], tmp_path: Path) -> Path:
+    db = tmp_path / "seeds.sqlite"
+    assert _run("corpus", str(seeds[0].parent), "-o", str(db)).exit_code == 0
+    return db
+
+
+def test_a_first_version_corpus_is_migrated_when_opened(seeds: list[Path], tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "corpus-v1.sqlite", old)
+    with Corpus(old) as c:
+        assert c.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        stats = c.stats()
+        assert (stats.documents, stats.papers, stats.sightings) == (5, 51, 60)
+        assert (stats.linked_abstracts, stats.unlinked_abstracts) == (4, 0)
+        assert c.add_files(seeds).added == []  # the dumps it was built from are known
+    fresh = Corpus()
+    fresh.add_files(seeds)
+    assert fresh.stats() == Corpus(old, readonly=True).stats()
+
+
+def test_a_first_version_corpus_opened_read_only_is_not_written(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "corpus-v1.sqlite", old)
+    before = _digest(old)
+    result = _run("corpus", "stats", str(old))
+    assert result.exit_code == 0 and "papers                   51" in result.stdout
+    assert _digest(old) == before
+
+
+def test_export_writes_one_entry_per_paper(seeds_db: Path, tmp_path: Path) -> None:
+    from bibtexparser import parse_string
+
+    bib = tmp_path / "papers.bib"
+    assert _run("corpus", "export", str(seeds_db), "-f", "bibtex", "-o", str(bib)).exit_code == 0
+    library = parse_string(bib.read_text(encoding="utf-8"))
+    assert library.failed_blocks == []
+    keys = [entry.key for entry in library.entries]
+    assert len(keys) == 51 and len(set(keys)) == 51
+    titles = [entry["title"] for entry in library.entries]
+    assert titles.count("{" + SKYWORK + "}") + titles.count(SKYWORK) == 1
+
+
+def test_export_through_other_formats(seeds_db: Path) -> None:
+    import jsonschema
+    import rispy
+
+    from tests.render import SHARED
+
+    ris = _run("corpus", "export", str(seeds_db), "-f", "ris")
+    assert ris.exit_code == 0 and len(rispy.loads(ris.stdout)) == 51
+    csl = json.loads(_run("corpus", "export", str(seeds_db), "-f", "csl-json").stdout)
+    schema = json.loads((SHARED / "data" / "csl-data.json").read_text(encoding="utf-8"))
+    jsonschema.validate(csl, schema)
+    assert len(csl) == 51
+    rows = _run("corpus", "export", str(seeds_db), "-f", "jsonl").stdout.splitlines()
+    assert len(rows) == 51
+    bad = _run("corpus", "export", str(seeds_db), "-f", "nope")
+    assert bad.exit_code == 2 and "unknown format" in bad.output
+
+
+def test_the_api_exports_too(seeds_db: Path) -> None:
+    with Corpus(seeds_db, readonly=True) as c:
+        doc = c.document()
+        assert len(doc.papers) == 51
+        assert c.export("bibtex").count("@misc{") == 51
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all\n", b"SQLite format 3\0junk"])
+def test_stats_and_export_on_a_file_that_is_not_a_corpus(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "thing.sqlite"
+    path.write_bytes(content)
+    for args in (["stats", str(path)], ["export", str(path), "-f", "bibtex"]):
+        result = _run("corpus", *args)
+        assert result.exit_code == 1
+        assert len(result.output.strip().splitlines()) == 1
+        assert "not a profileparse corpus" in result.output or "cannot open" in result.output
+        assert path.read_bytes() == content
+
+
+def test_stats_on_another_sqlite_database(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+    before = _digest(path)
+    result = _run("corpus", "stats", str(path))
+    assert result.exit_code == 1 and "other tables" in result.output
+    assert _digest(path) == before
+    with pytest.raises(CorpusError):
+        Corpus(path)
+
+
+def test_stats_on_a_folder_that_is_not_a_corpus(tmp_path: Path) -> None:
+    result = _run("corpus", "stats", str(tmp_path))
+    assert result.exit_code == 1 and "not a profileparse corpus" in result.output
+
+
+def test_dumps_with_errors_are_listed_and_fail_the_build(seeds: list[Path], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_text(
+        seeds[1].read_text(encoding="utf-8").replace("Oct 30, 2023", "Oct 99, 2023", 1)
+    )
+    db = tmp_path / "c.sqlite"
+    result = _run("corpus", str(seeds[0]), str(broken), "-o", str(db))
+    assert result.exit_code == 1
+    assert "broken.txt: 1 parse error(s)" in result.stderr
+    assert "2 new dump(s) added (1 with parse errors)" in result.stderr
+    assert _run("corpus", "stats", str(db)).stdout.splitlines()[1].split()[-1] == "1"
+
+
+def test_a_different_threshold_for_an_existing_corpus_is_refused(
+    seeds: list[Path], seeds_db: Path
+) -> None:
+    result = _run("corpus", "build", str(seeds[0]), "-o", str(seeds_db), "--threshold", "90")
+    assert result.exit_code == 1 and "built with threshold 85" in result.output
+
+
+def test_parquet_is_updated_in_place(seeds: list[Path], tmp_path: Path, seeds_db: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "parquet"
+    assert _run("corpus", *map(str, seeds[:3]), "-o", f"{folder}/").exit_code == 0
+    assert pq.read_table(folder / "documents.parquet").num_rows == 3
+    assert _run("corpus", *map(str, seeds[3:]), "-o", str(folder)).exit_code == 0
+    with Corpus.from_parquet(folder) as from_parquet, Corpus(seeds_db, readonly=True) as sqlite:
+        assert from_parquet.tables() == sqlite.tables()
+    stamps = {p.name: (p.stat().st_mtime_ns, _digest(p)) for p in folder.iterdir()}
+    again = _run("corpus", *map(str, seeds), "-o", str(folder))
+    assert again.exit_code == 0 and "0 new dump(s)" in again.stderr
+    assert {p.name: (p.stat().st_mtime_ns, _digest(p)) for p in folder.iterdir()} == stamps
+    stats = _run("corpus", "stats", str(folder))
+    assert stats.exit_code == 0 and "papers                   51" in stats.stdout
+
+
+def test_a_first_version_parquet_corpus_is_migrated(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "v1"
+    folder.mkdir()
+    db = sqlite3.connect(DATA / "corpus-v1.sqlite")
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        cur = db.execute(f"SELECT * FROM {name}")
+        columns = [c[0] for c in cur.description]
+        rows = cur.fetchall()
+        table = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+        pq.write_table(table, folder / f"{name}.parquet")
+    with Corpus.from_parquet(folder) as c:
+        assert (c.stats().papers, c.stats().linked_abstracts) == (51, 4)
