@@ -93,7 +93,7 @@ def _fields(paper: Paper) -> Iterator[tuple[str, str]]:
 
 def dump(document: Document, /, *, entry_type: str = "misc") -> str:
     """``entry_type``: the BibTeX entry type of every entry (``misc``, ``article``, ...)."""
-    if not re.fullmatch(r"[A-Za-z]+", entry_type):
+    if not isinstance(entry_type, str) or not re.fullmatch(r"[A-Za-z]+", entry_type):
         raise ValueError(f"entry_type must be letters only, got {entry_type!r}")
     entries = []
     for key, paper in zip(citation_keys(document.papers), document.papers, strict=True):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from profileparse.streaming import PaperStream, iter_papers
 
 __all__ = [
+    "CorpusError",
     "Diagnostic",
     "Document",
     "Format",
@@ -64,6 +65,7 @@ __version__ = "0.1.0"
 # Public names are imported on first use, so `import profileparse` and the command line's
 # --help stay fast (lark, attrs and the plugins load only when parsing starts).
 _EXPORTS = {
+    "CorpusError": "profileparse.errors",
     "ParseError": "profileparse.errors",
     "PluginError": "profileparse.errors",
     "Format": "profileparse.formats",
