@@ -6,16 +6,25 @@ Grammar: ``grammars/abstracts.lark``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from lark import Token, Transformer
 
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
-from profileparse.layouts import Layout, LayoutResult, diagnostic
+from profileparse.layouts import Layout, LayoutResult, diagnostic, grammar_terminal
 from profileparse.model import Diagnostic, Document, Paper, Severity, Span
 
-_LABEL = re.compile(r"\s*abstract\s*:\s*", re.IGNORECASE)
+from .common import is_meta_line
+
+_LITERAL = re.compile("bstract|BSTRACT")  # a literal search runs at memchr speed
+
+
+def _is_abstract_line(line: str) -> bool:
+    """True when ``line`` is an ``Abstract:`` line (the grammar's ABSTRACT terminal)."""
+    pattern = grammar_terminal("profileparse.grammars", "abstracts.lark", "ABSTRACT")
+    return pattern.match(line.strip() + "\n") is not None
 
 
 class AbstractsTransformer(Transformer[Token, Any]):
@@ -28,7 +37,7 @@ class AbstractsTransformer(Transformer[Token, Any]):
 
     def abstract(self, children: list[Token]) -> Paper:
         token = children[0]
-        text = _LABEL.sub("", token.value, count=1).strip()
+        text = token.value.split(":", 1)[1].strip()  # the lexer matched "Abstract:"
         line = token.line or 1
         return Paper(abstract=text or None, span=Span(line, line))
 
@@ -42,8 +51,37 @@ def sniff(text: str) -> float:
     lines = [line for line in text.split("\n", 400)[:400] if line.strip()]
     if not lines:
         return 0.0
-    hits = sum(1 for line in lines if _LABEL.match(line))
+    hits = sum(1 for line in lines if _is_abstract_line(line))
     return hits / len(lines)
+
+
+def starts(text: str) -> Iterator[int]:
+    """Lines where an abstracts dump begins after paper records (a run of two or more
+    ``Abstract:`` lines: one alone is more likely an abstract that begins with the
+    word), and where paper records begin after such a run."""
+    if not _LITERAL.search(text):
+        return
+    seen_meta = False
+    run = 0
+    run_start = first = -1
+    for i, raw in enumerate(text.split("\n")):
+        line = raw.strip()
+        if not line:
+            continue
+        if first < 0:
+            first = i
+        if _is_abstract_line(line):
+            if run == 0:
+                run_start = i
+            run += 1
+            if run == 2 and seen_meta and run_start > first:
+                yield run_start + 1
+        else:
+            if is_meta_line(line):
+                if run >= 2:
+                    yield i + 1
+                seen_meta = True
+            run = 0
 
 
 def dump(document: Document, /) -> str:
@@ -72,5 +110,8 @@ def register_layouts(register: Any) -> None:
             grammar="abstracts.lark",
             transformer=AbstractsTransformer,
             sniff=sniff,
+            starts=starts,
+            record_start=lambda line: True,  # every line is a record
+            codes={"extra-line": "a line that is not an 'Abstract:' line; it was not read"},
         )
     )

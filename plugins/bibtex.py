@@ -9,14 +9,13 @@ with ``reference_year``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from profileparse.citations import citation_keys
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
-from profileparse.meta import MONTHS
-from profileparse.model import Document, Paper
+from profileparse.model import MONTHS, Document, Paper
 from profileparse.names import split_person
 
 # Inline math as TeX writers use it: no space just inside the dollars, no digit right
@@ -91,17 +90,26 @@ def _fields(paper: Paper) -> Iterator[tuple[str, str]]:
         yield "note", "{Code available}"
 
 
-def dump(document: Document, /, *, entry_type: str = "misc") -> str:
-    """``entry_type``: the BibTeX entry type of every entry (``misc``, ``article``, ...)."""
+def _entries(papers: tuple[Paper, ...], entry_type: str) -> str:
     if not isinstance(entry_type, str) or not re.fullmatch(r"[A-Za-z]+", entry_type):
         raise ValueError(f"entry_type must be letters only, got {entry_type!r}")
     entries = []
-    for key, paper in zip(citation_keys(document.papers), document.papers, strict=True):
+    for key, paper in zip(citation_keys(papers), papers, strict=True):
         body = ",\n".join(f"  {name} = {value}" for name, value in _fields(paper))
         entries.append(f"@{entry_type}{{{key},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
+def dump(document: Document, /, *, entry_type: str = "misc") -> str:
+    """``entry_type``: the BibTeX entry type of every entry (``misc``, ``article``, ...)."""
+    return _entries(document.papers, entry_type)
+
+
+def dump_many(documents: Iterable[Document], /, *, entry_type: str = "misc") -> Iterator[str]:
+    """One bibliography for several documents: citation keys unique across all of them."""
+    yield _entries(tuple(p for document in documents for p in document.papers), entry_type)
+
+
 @hookimpl
 def register_formats(register: Any) -> None:
-    register(Format("bibtex", ".bib", "BibTeX, one entry per paper", dump))
+    register(Format("bibtex", ".bib", "BibTeX, one entry per paper", dump, dump_many=dump_many))

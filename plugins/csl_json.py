@@ -8,13 +8,13 @@ a year, and none is invented.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from profileparse.citations import citation_keys
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
-from profileparse.meta import MONTHS
-from profileparse.model import Document, Paper
+from profileparse.model import MONTHS, Document, Paper
 from profileparse.names import split_person
 
 
@@ -55,13 +55,32 @@ def _item(key: str, paper: Paper, item_type: str) -> dict[str, Any]:
     return item
 
 
+def _items(papers: tuple[Paper, ...], item_type: str, indent: int | None) -> str:
+    keys = citation_keys(papers)
+    items = [_item(k, p, item_type) for k, p in zip(keys, papers, strict=True)]
+    return json.dumps(items, indent=indent, ensure_ascii=False) + "\n"
+
+
 def dump(document: Document, /, *, item_type: str = "article", indent: int | None = 2) -> str:
     """``item_type``: the CSL type of every item; ``indent``: JSON indentation."""
-    keys = citation_keys(document.papers)
-    items = [_item(k, p, item_type) for k, p in zip(keys, document.papers, strict=True)]
-    return json.dumps(items, indent=indent, ensure_ascii=False) + "\n"
+    return _items(document.papers, item_type, indent)
+
+
+def dump_many(
+    documents: Iterable[Document], /, *, item_type: str = "article", indent: int | None = 2
+) -> Iterator[str]:
+    """One array of items for several documents, ids unique across all of them."""
+    yield _items(tuple(p for d in documents for p in d.papers), item_type, indent)
 
 
 @hookimpl
 def register_formats(register: Any) -> None:
-    register(Format("csl-json", ".json", "CSL-JSON items for citation processors", dump))
+    register(
+        Format(
+            "csl-json",
+            ".json",
+            "CSL-JSON items for citation processors",
+            dump,
+            dump_many=dump_many,
+        )
+    )

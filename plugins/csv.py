@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from profileparse.formats import Format
@@ -45,6 +46,24 @@ def dump(document: Document, /, *, neutralise: bool = True, header: bool = True)
     return out.getvalue()
 
 
+def dump_many(
+    documents: Iterable[Document], /, *, neutralise: bool = True, header: bool = True
+) -> Iterator[str]:
+    """Every document's rows under one header row, as each document arrives."""
+    for document in documents:
+        yield dump(document, neutralise=neutralise, header=header)
+        header = False
+
+
 @hookimpl
 def register_formats(register: Any) -> None:
-    register(Format("csv", ".csv", "one row per paper (RFC 4180, formulas defused)", dump))
+    register(
+        Format(
+            "csv",
+            ".csv",
+            "one row per paper (RFC 4180, formulas defused)",
+            dump,
+            dump_many=dump_many,
+            streaming=True,
+        )
+    )

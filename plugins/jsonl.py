@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from profileparse.formats import Format
@@ -18,6 +19,21 @@ def dump(document: Document, /, *, ensure_ascii: bool = False) -> str:
     )
 
 
+def dump_many(documents: Iterable[Document], /, *, ensure_ascii: bool = False) -> Iterator[str]:
+    """Rows of every document, one after another, as each document arrives."""
+    for document in documents:
+        yield dump(document, ensure_ascii=ensure_ascii)
+
+
 @hookimpl
 def register_formats(register: Any) -> None:
-    register(Format("jsonl", ".jsonl", "one JSON object per paper (JSON Lines)", dump))
+    register(
+        Format(
+            "jsonl",
+            ".jsonl",
+            "one JSON object per paper (JSON Lines)",
+            dump,
+            dump_many=dump_many,
+            streaming=True,
+        )
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from profileparse.formats import Format
@@ -32,10 +33,21 @@ def _date_key(paper: Paper) -> tuple[int, int, int]:
 
 def dump(document: Document, /) -> str:
     """Metrics as a table, then the papers newest first with authors, flags and abstract."""
+    return _page(document, level=1)
+
+
+def dump_many(documents: Iterable[Document], /) -> Iterator[str]:
+    """One page with a section per dump."""
+    yield "# Dumps\n"
+    for document in documents:
+        yield "\n" + _page(document, level=2)
+
+
+def _page(document: Document, level: int) -> str:
     out: list[str] = []
     profile = document.profile
     title = profile.name if profile and profile.name else (document.source or "Papers")
-    out += [f"# {escape(title)}", ""]
+    out += [f"{'#' * level} {escape(title)}", ""]
     if profile is not None:
         out += ["| metric | value |", "| --- | --- |"]
         for label, value in (
@@ -51,7 +63,7 @@ def dump(document: Document, /) -> str:
                 out.append(f"| {label} | {escape(str(value))} |")
         out.append("")
     for paper in sorted(document.papers, key=_date_key, reverse=True):
-        out += [f"## {escape(paper.title or 'Untitled')}", ""]
+        out += [f"{'#' * (level + 1)} {escape(paper.title or 'Untitled')}", ""]
         facts = []
         if paper.authors:
             facts.append(escape(", ".join(paper.authors) + (" et al." if paper.et_al else "")))
@@ -74,4 +86,12 @@ def dump(document: Document, /) -> str:
 
 @hookimpl
 def register_formats(register: Any) -> None:
-    register(Format("markdown", ".md", "a readable page: metrics table, papers by date", dump))
+    register(
+        Format(
+            "markdown",
+            ".md",
+            "a readable page: metrics table, papers by date",
+            dump,
+            dump_many=dump_many,
+        )
+    )

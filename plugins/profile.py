@@ -7,8 +7,10 @@ the model while Lark parses (no parse tree is built).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from attrs import frozen
 from lark import Token, Transformer
 
 from profileparse.formats import Format
@@ -16,19 +18,25 @@ from profileparse.hookspecs import hookimpl
 from profileparse.layouts import (
     Layout,
     LayoutResult,
-    RecordLines,
     as_line,
     body_lines,
     diagnostic,
+    grammar_terminal,
+)
+from profileparse.model import Diagnostic, Document, Paper, Profile, Severity, Span
+from profileparse.names import join_author_list, looks_like_author_list, parse_author_list
+
+from .common import (
+    CODES,
+    RecordLines,
+    is_meta_line,
+    looks_like_broken_meta,
     meta_line,
     meta_paper,
     read_records,
     record_shape,
     split_broken_meta,
 )
-from profileparse.meta import looks_like_broken_meta
-from profileparse.model import Diagnostic, Document, Paper, Profile, Severity, Span
-from profileparse.names import join_author_list, looks_like_author_list, parse_author_list
 
 _NUMBER = re.compile(r"[0-9][0-9,]*")
 _HEADER_HINT = re.compile(
@@ -69,101 +77,154 @@ def _assign(lines: tuple[Token, ...]) -> dict[str, Token]:
     return {}
 
 
+@frozen
+class HeaderLine:
+    """One line of the header: which field it gives, its value, and the token."""
+
+    field: str
+    value: Any
+    token: Token
+
+
+@frozen
+class Header:
+    """The header: the profile, its diagnostics, and any records found inside it (free
+    text after the metrics is the first record, whose meta line is damaged)."""
+
+    profile: Profile
+    diagnostics: tuple[Diagnostic, ...]
+    papers: tuple[Paper, ...]
+
+
+def _metric(field: str) -> Callable[[Any, list[Token]], HeaderLine]:
+    """The handler of a metric rule: the number on its line."""
+
+    def handler(self: Any, children: list[Token]) -> HeaderLine:
+        return HeaderLine(field, _number(children[0]), children[0])
+
+    return handler
+
+
+def _text(field: str) -> Callable[[Any, list[Token]], HeaderLine]:
+    """The handler of a text rule: the line's text."""
+
+    def handler(self: Any, children: list[Token]) -> HeaderLine:
+        return HeaderLine(field, children[0].value.strip(), children[0])
+
+    return handler
+
+
 class ProfileTransformer(Transformer[Token, Any]):
     """Turns the profile grammar's rules into the model."""
 
-    def start(self, children: list[Any]) -> LayoutResult:
+    name = _text("name")
+    category = _text("category")
+    h_index = _metric("h_index")
+    paper_count = _metric("paper_count")
+    citations = _metric("citations")
+    novelty = _metric("novelty")
+    ai_score = _metric("ai_score")
+    listed_papers = _metric("listed_papers")
+
+    def start(self, children: list[Header | tuple[list[Paper], list[Diagnostic]]]) -> LayoutResult:
         profile: Profile | None = None
-        listed: Token | None = None
         papers: list[Paper] = []
         diagnostics: list[Diagnostic] = []
         for child in children:
-            if isinstance(child, tuple) and child[0] == "header":
-                _, profile, listed, header_diagnostics, header_papers = child
-                diagnostics.extend(header_diagnostics)
-                papers.extend(header_papers)
+            if isinstance(child, Header):
+                profile = child.profile
+                diagnostics.extend(child.diagnostics)
+                papers.extend(child.papers)
             else:
                 record_papers, record_diagnostics = child
                 papers.extend(record_papers)
                 diagnostics.extend(record_diagnostics)
-        if profile is not None and listed is not None and profile.listed_papers != len(papers):
-            diagnostics.append(
-                diagnostic(
-                    Severity.WARNING,
-                    "paper-count",
-                    f"the header lists {profile.listed_papers} papers but "
-                    f"{len(papers)} paper records follow",
-                    listed,
-                )
-            )
         return LayoutResult(profile=profile, papers=papers, diagnostics=diagnostics)
 
-    def header(self, children: list[tuple[str, Any, Token]]) -> tuple[Any, ...]:
+    def header(self, children: list[HeaderLine]) -> Header:
         fields: dict[str, Any] = {}
         diagnostics: list[Diagnostic] = []
         papers: list[Paper] = []
-        listed: Token | None = None
         # Free text after the metrics is not header: the first record, whose meta line
         # is damaged and so was not recognised as one.
         metrics_seen = False
-        for index, (key, _, _) in enumerate(children):
-            if key != "name":
+        for index, line in enumerate(children):
+            if line.field != "name":
                 metrics_seen = True
-            elif metrics_seen and looks_like_broken_meta(children[index][2].value):
-                tail = [as_line(token) for _, _, token in children[index:]]
+            elif metrics_seen and looks_like_broken_meta(line.token.value):
+                tail = [as_line(later.token) for later in children[index:]]
                 for record in split_broken_meta(tail[0], tail[1:], expected=len(_FIELDS)):
                     papers.append(
                         _paper(RecordLines(record.meta, record.lines, False), diagnostics)
                     )
                 children = children[:index]
                 break
-        for key, value, token in children:
-            if key in fields:
+        for line in children:
+            if line.field in fields:
                 message = (
-                    f"unexpected line in the profile header: {token.value.strip()!r}"
-                    if key == "name"
-                    else f"the profile header gives {key.replace('_', ' ')} twice"
+                    f"unexpected line in the profile header: {line.token.value.strip()!r}"
+                    if line.field == "name"
+                    else f"the profile header gives {line.field.replace('_', ' ')} twice"
                 )
-                diagnostics.append(diagnostic(Severity.WARNING, "header", message, token))
+                diagnostics.append(diagnostic(Severity.WARNING, "header", message, line.token))
                 continue
-            fields[key] = value
-            if key == "listed_papers":
-                listed = token
-        tokens = [token for _, _, token in children]
-        span = Span(tokens[0].line or 1, tokens[-1].line or 1)
+            fields[line.field] = line.value
+        span = Span(children[0].token.line or 1, children[-1].token.line or 1)
         try:
             profile = Profile(span=span, **fields)
         except ValueError as exc:  # a value out of range (novelty above 100, ...)
-            diagnostics.append(diagnostic(Severity.ERROR, "header", str(exc), tokens[0]))
+            diagnostics.append(diagnostic(Severity.ERROR, "header", str(exc), children[0].token))
             profile = Profile(span=span, name=fields.get("name"))
-        return ("header", profile, listed, diagnostics, papers)
-
-    def name(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("name", children[0].value.strip(), children[0])
-
-    def category(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("category", children[0].value.strip(), children[0])
-
-    def h_index(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("h_index", _number(children[0]), children[0])
-
-    def paper_count(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("paper_count", _number(children[0]), children[0])
-
-    def citations(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("citations", _number(children[0]), children[0])
-
-    def novelty(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("novelty", _number(children[0]), children[0])
-
-    def ai_score(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("ai_score", _number(children[0]), children[0])
-
-    def listed_papers(self, children: list[Token]) -> tuple[str, Any, Token]:
-        return ("listed_papers", _number(children[0]), children[0])
+        return Header(profile, tuple(diagnostics), tuple(papers))
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         return read_records(_record_lines(children), len(_FIELDS), _paper)
+
+
+def check(profile: Profile | None, paper_count: int) -> Iterator[Diagnostic]:
+    """The header says how many papers the page lists; the records should agree."""
+    if profile is None or profile.listed_papers is None or profile.listed_papers == paper_count:
+        return
+    line = profile.span.end_line if profile.span is not None else 1
+    yield Diagnostic(
+        Severity.WARNING,
+        "paper-count",
+        f"the header lists {profile.listed_papers} papers but {paper_count} paper records follow",
+        line,
+    )
+
+
+def _terminal(name: str) -> re.Pattern[str]:
+    return grammar_terminal("profileparse.grammars", "profile.lark", name)
+
+
+_INDEX = re.compile("-index", re.IGNORECASE)  # a literal search runs at memchr speed
+
+
+def _lines_before(text: str, end: int, count: int) -> list[tuple[int, str]]:
+    """The ``count`` non-blank lines before position ``end``: (start offset, text)."""
+    found: list[tuple[int, str]] = []
+    while end > 0 and len(found) < count:
+        begin = text.rfind("\n", 0, end - 1) + 1
+        line = text[begin : end - 1].strip()
+        if line:
+            found.insert(0, (begin, line))
+        end = begin
+    return found
+
+
+def starts(text: str) -> Iterator[int]:
+    """Lines where a profile header (name, category, h-index) begins after other text."""
+    h_index, category = _terminal("H_INDEX"), _terminal("CATEGORY")
+    first = len(text) - len(text.lstrip())
+    for m in _INDEX.finditer(text):
+        begin = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.start())
+        if not h_index.fullmatch(text[begin : end if end >= 0 else len(text)].strip() + "\n"):
+            continue
+        before = _lines_before(text, begin, 2)
+        if len(before) == 2 and category.fullmatch(before[1][1] + "\n") and before[0][0] > first:
+            yield text.count("\n", 0, before[0][0]) + 1
 
 
 def _record_lines(children: list[Token]) -> list[Token]:
@@ -270,5 +331,13 @@ def register_layouts(register: Any) -> None:
             grammar="profile.lark",
             transformer=ProfileTransformer,
             sniff=sniff,
+            starts=starts,
+            record_start=is_meta_line,
+            check=check,
+            codes={
+                **CODES,
+                "header": "a header line given twice, or a value out of range",
+                "paper-count": "the header's paper count differs from the records that follow",
+            },
         )
     )

@@ -16,13 +16,23 @@ from typing import TYPE_CHECKING, Any
 # it (the installed package maps them in as profileparse.grammars and .plugins). Let
 # Python find them there too, so running from a checkout works without an editable install.
 _checkout = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if os.path.isfile(os.path.join(_checkout, "plugins", "profile.py")) and not os.path.isdir(
+if os.path.isfile(os.path.join(_checkout, "plugins", "__init__.py")) and not os.path.isdir(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")
 ):
     __path__.append(_checkout)
 
 if TYPE_CHECKING:
-    from profileparse.errors import ParseError, PluginError
+    from collections.abc import Iterable
+
+    from profileparse.errors import (
+        CorpusError,
+        FormatOptionError,
+        ParseError,
+        PluginError,
+        ProfileparseError,
+        UnknownFormatError,
+        UnknownLayoutError,
+    )
     from profileparse.formats import Format
     from profileparse.hookspecs import hookimpl
     from profileparse.layouts import Layout, LayoutResult
@@ -36,6 +46,7 @@ __all__ = [
     "Diagnostic",
     "Document",
     "Format",
+    "FormatOptionError",
     "Layout",
     "LayoutResult",
     "Paper",
@@ -44,8 +55,11 @@ __all__ = [
     "ParseError",
     "PluginError",
     "Profile",
+    "ProfileparseError",
     "Severity",
     "Span",
+    "UnknownFormatError",
+    "UnknownLayoutError",
     "__version__",
     "detect_layout",
     "dump_starts",
@@ -66,6 +80,10 @@ __version__ = "0.1.0"
 # --help stay fast (lark, attrs and the plugins load only when parsing starts).
 _EXPORTS = {
     "CorpusError": "profileparse.errors",
+    "FormatOptionError": "profileparse.errors",
+    "ProfileparseError": "profileparse.errors",
+    "UnknownFormatError": "profileparse.errors",
+    "UnknownLayoutError": "profileparse.errors",
     "ParseError": "profileparse.errors",
     "PluginError": "profileparse.errors",
     "Format": "profileparse.formats",
@@ -104,21 +122,19 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-def dumps(document: Document, format: str = "json", **options: Any) -> str:
-    """Render ``document`` in the named format (``json`` or any plugin's format).
+def dumps(document: Document | Iterable[Document], format: str = "json", **options: Any) -> str:
+    """Render a document, or several as one output, in the named format (``json`` or
+    any plugin's format).
 
     Keyword options go to the format (for ``json``: ``indent``, ``ensure_ascii``); an
-    option the format does not take is a ``ValueError`` that lists the ones it does.
+    option the format does not take is a :class:`FormatOptionError` that lists the ones
+    it does. Several documents give one output: one JSON array, one CSV header, BibTeX
+    keys unique across all of them.
     """
+    from profileparse.model import Document
     from profileparse.registry import get_registry
 
     chosen = get_registry().format(format)
-    try:
-        out = chosen.dump(document, **options)
-    except TypeError as exc:
-        if options and "argument" in str(exc):
-            raise ValueError(f"format {format!r}: {exc}") from None
-        raise
-    if isinstance(out, bytes):
-        return out.decode("utf-8")
-    return out
+    if isinstance(document, Document):
+        return chosen.render(document, **options)
+    return "".join(chosen.render_many(document, **options))

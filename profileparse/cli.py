@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 import click
 
 if TYPE_CHECKING:
-    from profileparse.model import Document
+    from profileparse.formats import Format
+    from profileparse.model import Document, Paper
     from profileparse.registry import Registry
 
 __all__ = ["main"]
 
 STDIN = "-"
 _PROGRESS_MIN_FILES = 20
-# Row formats are written paper by paper from files this large, in flat memory.
+# Streaming formats are written paper by paper from files this large, in flat memory.
 STREAM_BYTES = 16 << 20
-STREAMED_FORMATS = ("jsonl", "csv")
 _BATCH = 1000
 
 
@@ -122,7 +122,7 @@ jobs_option = click.option(
 def _read(path: str, options: dict[str, Any]) -> list[Document]:
     """Every dump in ``path`` (a file may hold several pasted one after another)."""
     from profileparse.errors import ParseError
-    from profileparse.parsing import _parse_parts, decode
+    from profileparse.parsing import ParseOptions, parse_bytes
 
     try:
         if path == STDIN:
@@ -132,15 +132,7 @@ def _read(path: str, options: dict[str, Any]) -> list[Document]:
         else:
             data = Path(path).read_bytes()
             source = path
-        text, found = decode(data)
-        return _parse_parts(
-            text,
-            options.get("layout"),
-            source,
-            options.get("strict", False),
-            options.get("reference_year"),
-            found,
-        )
+        return parse_bytes(data, ParseOptions(source=source, **options))
     except ParseError as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
@@ -228,6 +220,23 @@ class _Commands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Every error profileparse raises on purpose, as a message and an exit status,
+        decided here and only here: 2 for a usage mistake, 1 for everything else."""
+        from profileparse.errors import (
+            FormatOptionError,
+            ProfileparseError,
+            UnknownFormatError,
+            UnknownLayoutError,
+        )
+
+        try:
+            return super().invoke(ctx)
+        except (UnknownLayoutError, UnknownFormatError, FormatOptionError) as exc:
+            raise click.UsageError(str(exc)) from None
+        except ProfileparseError as exc:
+            raise click.ClickException(str(exc)) from None
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
             import importlib
@@ -292,14 +301,15 @@ def parse_command(
     """
     inputs = _expand(paths)
     fmt = get_registry().format(format_name)
+    fmt.check_options(format_options)
     options = {"layout": layout, "strict": strict, "reference_year": reference_year}
     if (
-        format_name in STREAMED_FORMATS
+        fmt.streaming
         and output is None
         and not strict
         and all(p != STDIN and Path(p).stat().st_size >= STREAM_BYTES for p in inputs)
     ):
-        _stream(inputs, format_name, format_options, layout, reference_year, quiet)
+        _stream(inputs, fmt, format_options, layout, reference_year, quiet)
         return
     failures: list[str] = []
     errors = False
@@ -313,19 +323,20 @@ def parse_command(
     try:
         if per_file:
             assert output is not None
-            _write_each(outputs, Path(output), fmt.suffix, format_name, format_options)
+            _write_each(outputs, Path(output), fmt, format_options)
         elif outputs:
-            many = len(inputs) > 1 or len(outputs) > 1
-            text = _render(outputs, format_name, format_options, as_array=many)
+            documents = [doc for _, doc in outputs]
+            if len(inputs) > 1 or len(documents) > 1:
+                text = "".join(fmt.render_many(documents, **format_options))
+            else:
+                text = fmt.render(documents[0], **format_options)
             if output is None:
                 click.echo(text, nl=False)
             else:
                 target = Path(output)
                 if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
-                    raise ValueError(f"refusing to overwrite the input {output!r}")
+                    raise click.UsageError(f"refusing to overwrite the input {output!r}")
                 _write_atomic(target, text)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(
             f"cannot write {exc.filename or output}: {exc.strerror or exc}"
@@ -338,90 +349,48 @@ def parse_command(
 
 def _stream(
     inputs: list[str],
-    format_name: str,
+    fmt: Format,
     options: dict[str, Any],
     layout: str | None,
     reference_year: int | None,
     quiet: bool,
 ) -> None:
-    """Write a row format paper by paper, so a huge dump never sits in memory whole."""
-    from profileparse import dumps
-    from profileparse.model import Document
-    from profileparse.streaming import iter_papers
-
+    """Write a streaming format paper by paper, so a huge dump never sits in memory whole:
+    each file's papers go to the format in batches, as documents of the same source."""
     errors = False
-    header = True
-    for path in inputs:
-        stream = iter_papers(path, layout=layout, reference_year=reference_year)
-        batch: list[Any] = []
-        for paper in stream:
-            batch.append(paper)
-            if len(batch) >= _BATCH:
-                header = _write_batch(stream, batch, format_name, options, header, dumps)
-                batch = []
-        if batch:
-            header = _write_batch(stream, batch, format_name, options, header, dumps)
-        doc = Document(source=path, layout=stream.layout, diagnostics=stream.diagnostics)
-        errors = errors or not doc.ok
-        if not quiet:
-            _report(doc, path, sys.stderr)
+
+    def batches() -> Iterator[Document]:
+        nonlocal errors
+        from profileparse.model import Document
+        from profileparse.streaming import iter_papers
+
+        for path in inputs:
+            stream = iter_papers(path, layout=layout, reference_year=reference_year)
+            batch: list[Paper] = []
+            for paper in stream:
+                batch.append(paper)
+                if len(batch) >= _BATCH:
+                    yield stream.document(batch)
+                    batch = []
+            if batch:
+                yield stream.document(batch)
+            doc = Document(source=path, layout=stream.layout, diagnostics=stream.diagnostics)
+            errors = errors or not doc.ok
+            if not quiet:
+                _report(doc, path, sys.stderr)
+
+    for piece in fmt.render_many(batches(), **options):
+        click.echo(piece, nl=False)
     if errors:
         sys.exit(1)
-
-
-def _write_batch(
-    stream: Any,
-    batch: list[Any],
-    format_name: str,
-    options: dict[str, Any],
-    header: bool,
-    dumps: Any,
-) -> bool:
-    from profileparse.model import Document
-
-    doc = Document(source=stream.source, layout=stream.layout, profile=stream.profile, papers=batch)
-    extra = {"header": header} if format_name == "csv" else {}
-    try:
-        click.echo(dumps(doc, format_name, **options, **extra), nl=False)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    return False
-
-
-def _render(
-    outputs: list[tuple[str, Document]],
-    format_name: str,
-    options: dict[str, Any],
-    *,
-    as_array: bool,
-) -> str:
-    from profileparse import dumps
-
-    if format_name == "json" and as_array:
-        indent = options.get("indent", 2)
-        from profileparse.serialize import to_data
-
-        data = [to_data(doc) for _, doc in outputs]
-        return (
-            json.dumps(data, indent=indent, ensure_ascii=options.get("ensure_ascii", False)) + "\n"
-        )
-    if format_name == "csv":  # one stream, one header row
-        return "".join(
-            dumps(doc, format_name, **{"header": i == 0, **options})
-            for i, (_, doc) in enumerate(outputs)
-        )
-    return "".join(dumps(doc, format_name, **options) for _, doc in outputs)
 
 
 def _write_each(
     outputs: list[tuple[str, Document]],
     folder: Path,
-    suffix: str,
-    format_name: str,
+    fmt: Format,
     options: dict[str, Any],
 ) -> None:
-    from profileparse import dumps
-
     folder.mkdir(parents=True, exist_ok=True)
     inputs = {Path(path).resolve() for path, _ in outputs if path != STDIN}
     used: set[str] = set()
@@ -429,15 +398,17 @@ def _write_each(
         # Only the input's file name is used, so no input name can point outside the folder;
         # inputs from different folders with the same name get -2, -3, ...
         stem = "stdin" if path == STDIN else Path(path).stem
-        name, n = stem + suffix, 1
+        name, n = stem + fmt.suffix, 1
         while name in used:
             n += 1
-            name = f"{stem}-{n}{suffix}"
+            name = f"{stem}-{n}{fmt.suffix}"
         used.add(name)
         target = folder / name
         if target.resolve() in inputs:
-            raise ValueError(f"refusing to overwrite the input {path!r}; choose another -o folder")
-        _write_atomic(target, dumps(doc, format_name, **options))
+            raise click.UsageError(
+                f"refusing to overwrite the input {path!r}; choose another -o folder"
+            )
+        _write_atomic(target, fmt.render(doc, **options))
 
 
 @main.command("check")
@@ -478,6 +449,10 @@ def formats_command() -> None:
     """List the export formats, with where each comes from."""
     for name, entry in sorted(get_registry().formats.items()):
         click.echo(f"{name:<16} {entry.item.suffix:<8} {entry.item.description}  [{entry.origin}]")
+        options = entry.item.options()
+        if options:
+            shown = ", ".join(f"{key}={json.dumps(value)}" for key, value in options.items())
+            click.echo(f"{'':<25} options: {shown}")
 
 
 @main.command("layouts")

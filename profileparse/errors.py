@@ -1,11 +1,42 @@
-"""Exceptions raised to callers. Nothing from inside Lark reaches a user directly."""
+"""Exceptions raised to callers. Nothing from inside Lark reaches a user directly.
+
+Every exception profileparse raises on purpose is a :class:`ProfileparseError`, so
+``except profileparse.ProfileparseError`` catches them all; each also derives from the
+built-in exception it has always been (``ValueError`` for bad input or names,
+``RuntimeError`` for broken plugins and corpora).
+"""
 
 from __future__ import annotations
 
-__all__ = ["CorpusError", "ParseError", "PluginError"]
+__all__ = [
+    "CorpusError",
+    "FormatOptionError",
+    "ParseError",
+    "PluginError",
+    "ProfileparseError",
+    "UnknownFormatError",
+    "UnknownLayoutError",
+]
 
 
-class ParseError(ValueError):
+class ProfileparseError(Exception):
+    """The base of every error profileparse raises on purpose."""
+
+
+class UnknownLayoutError(ProfileparseError, ValueError):
+    """No layout of that name is registered (the message lists the known ones)."""
+
+
+class UnknownFormatError(ProfileparseError, ValueError):
+    """No format of that name is registered (the message lists the known ones)."""
+
+
+class FormatOptionError(ProfileparseError, ValueError):
+    """A format was given an option it does not take (the message lists the ones it
+    does), or a value it rejects."""
+
+
+class ParseError(ProfileparseError, ValueError):
     """A dump could not be read as intended (raised by ``strict=True`` parsing).
 
     Carries where the problem is: ``line`` and ``column`` are 1-based, ``text`` is the
@@ -40,10 +71,10 @@ class ParseError(ValueError):
         return out
 
 
-class PluginError(RuntimeError):
+class PluginError(ProfileparseError, RuntimeError):
     """A plugin is broken or two plugins claim the same name."""
 
 
-class CorpusError(RuntimeError):
+class CorpusError(ProfileparseError, RuntimeError):
     """A corpus cannot be opened or written: not a corpus, a newer schema, a setting
     that differs from the one it was built with, or a missing optional dependency."""

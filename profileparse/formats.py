@@ -1,21 +1,31 @@
-"""What an export format plugin provides."""
+"""What an export format plugin provides, and how the core calls it."""
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-__all__ = ["DumpFunction", "Format"]
+from profileparse.errors import FormatOptionError
+
+if TYPE_CHECKING:
+    from profileparse.model import Document
+
+__all__ = ["DumpFunction", "DumpManyFunction", "Format"]
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 
 
-#: ``dump(document, **options) -> str | bytes``: render one parsed document. Options are
-#: keyword arguments; a format documents the ones it takes.
+#: ``dump(document, /, **options) -> str | bytes``: render one parsed document. Options
+#: are keyword-only parameters with defaults; they are the format's options.
 DumpFunction = Callable[..., str | bytes]
+#: ``dump_many(documents, /, **options) -> Iterator[str]``: render several documents as
+#: one output (one JSON array, one CSV header, citation keys unique across them all),
+#: yielding the text in pieces. It takes the same options as ``dump``.
+DumpManyFunction = Callable[..., Iterator[str]]
 
 
 def _check_name(instance: Any, attribute: Any, value: str) -> None:
@@ -28,12 +38,80 @@ def _check_suffix(instance: Any, attribute: Any, value: str) -> None:
         raise ValueError(f"suffix must start with '.': {value!r}")
 
 
+def _text(out: str | bytes) -> str:
+    return out.decode("utf-8") if isinstance(out, bytes) else out
+
+
 @frozen
 class Format:
     """An export format: a name for ``-f``/``dumps``, a file suffix, a one-line
-    description, and the function that renders a :class:`~profileparse.Document`."""
+    description, and the function that renders a :class:`~profileparse.Document`.
+
+    ``dump_many`` renders several documents as one output; without it, several
+    documents are written one after another. ``streaming`` says that ``dump_many``
+    reads its documents lazily and writes as it goes, and that consecutive documents
+    with the same ``source`` are batches of one dump's papers: the command line then
+    writes a huge dump through it in flat memory.
+    """
 
     name: str = field(validator=_check_name)
     suffix: str = field(validator=_check_suffix)
     description: str
     dump: DumpFunction
+    dump_many: DumpManyFunction | None = None
+    streaming: bool = False
+
+    def options(self) -> dict[str, Any]:
+        """The options ``dump`` takes, with their defaults."""
+        try:
+            parameters = inspect.signature(self.dump).parameters.values()
+        except (TypeError, ValueError):  # a builtin or C function: options unknown
+            return {}
+        return {
+            p.name: p.default
+            for p in parameters
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+            or (p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and p.default is not p.empty)
+        }
+
+    def _takes_any_option(self) -> bool:
+        try:
+            parameters = inspect.signature(self.dump).parameters.values()
+        except (TypeError, ValueError):
+            return True
+        return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+
+    def check_options(self, options: dict[str, Any]) -> None:
+        """Raise :class:`FormatOptionError` for an option ``dump`` does not take (a
+        ``dump`` with ``**options`` takes any and checks them itself)."""
+        if self._takes_any_option():
+            return
+        known = self.options()
+        unknown = sorted(set(options) - set(known))
+        if unknown:
+            valid = ", ".join(sorted(known)) if known else "none"
+            raise FormatOptionError(
+                f"format {self.name!r} has no option {', '.join(map(repr, unknown))}; "
+                f"its options: {valid}"
+            )
+
+    def render(self, document: Document, **options: Any) -> str:
+        """``document`` in this format; a value the format rejects is a
+        :class:`FormatOptionError`."""
+        self.check_options(options)
+        try:
+            return _text(self.dump(document, **options))
+        except ValueError as exc:
+            raise FormatOptionError(f"format {self.name!r}: {exc}") from None
+
+    def render_many(self, documents: Iterable[Document], **options: Any) -> Iterator[str]:
+        """Several documents as one output, in pieces."""
+        self.check_options(options)
+        try:
+            if self.dump_many is not None:
+                yield from self.dump_many(documents, **options)
+            else:
+                for document in documents:
+                    yield _text(self.dump(document, **options))
+        except ValueError as exc:
+            raise FormatOptionError(f"format {self.name!r}: {exc}") from None

@@ -8,6 +8,7 @@ All classes are frozen attrs classes with slots; sequences are tuples so a parse
 from __future__ import annotations
 
 import calendar
+import datetime
 import enum
 from collections.abc import Iterable
 from typing import Any
@@ -15,7 +16,9 @@ from typing import Any
 from attrs import field, frozen, validators
 
 __all__ = [
+    "MONTHS",
     "Diagnostic",
+    "DiagnosticCode",
     "Document",
     "Paper",
     "PaperDate",
@@ -23,6 +26,9 @@ __all__ = [
     "Severity",
     "Span",
 ]
+
+#: Month abbreviations as the site writes them (``Apr 7``), January first.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _non_negative = validators.ge(0)
 _optional_non_negative = validators.optional(_non_negative)
@@ -48,12 +54,14 @@ class Span:
         return isinstance(line, int) and self.start_line <= line <= self.end_line
 
 
-@frozen
+@frozen(order=False)
 class PaperDate:
     """A calendar date whose year may be unknown.
 
     The site shows recent papers as ``Apr 7`` with no year; that is kept as
-    ``PaperDate(year=None, month=4, day=7)`` rather than guessed.
+    ``PaperDate(year=None, month=4, day=7)`` rather than guessed. ``str()`` gives the
+    ISO form (``2023-06-29``, or ``--04-07`` without a year). Dates sort by year, month
+    and day, a yearless date after every dated one (the site shows recent papers so).
     """
 
     year: int | None = field(validator=validators.optional(validators.ge(1)))
@@ -72,6 +80,40 @@ class PaperDate:
         if self.year is None:
             return f"--{self.month:02d}-{self.day:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+    def _key(self) -> tuple[int, int, int]:
+        return (10_000 if self.year is None else self.year, self.month, self.day)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PaperDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, PaperDate):
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, PaperDate):
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, PaperDate):
+            return NotImplemented
+        return self._key() >= other._key()
+
+    def to_date(self, reference_year: int | None = None) -> datetime.date:
+        """As a :class:`datetime.date`; a yearless date needs ``reference_year``
+        (``ValueError`` without one, or when that year has no such day)."""
+        year = self.year if self.year is not None else reference_year
+        if year is None:
+            raise ValueError(f"{self} has no year; give reference_year")
+        return datetime.date(year, self.month, self.day)
 
     @classmethod
     def fromisoformat(cls, text: str) -> PaperDate:
@@ -93,12 +135,29 @@ class Severity(str, enum.Enum):
         return self.value
 
 
+class DiagnosticCode(str, enum.Enum):
+    """The codes the core gives diagnostics. Each layout documents its own codes too
+    (``Layout.codes``); a diagnostic's ``code`` is a plain string equal to one of them."""
+
+    ENCODING = "encoding"
+    """Bytes that are not UTF-8 (or not in the ``encoding`` given)."""
+    NO_LAYOUT = "no-layout"
+    """The text fits none of the registered layouts."""
+    SEVERAL_DUMPS = "several-dumps"
+    """The text holds more than one dump; ``parse_all`` reads each on its own."""
+    SYNTAX = "syntax"
+    """A layout's grammar could not read a line (a bug in that layout)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @frozen
 class Diagnostic:
     """A problem found in the input, with the lines it covers (1-based, inclusive)."""
 
     severity: Severity = field(converter=Severity)
-    code: str
+    code: str = field(converter=str)  # a DiagnosticCode or a layout's code, as a string
     message: str
     line: int = field(validator=_positive_line)
     column: int = field(default=1, validator=_positive_line)

@@ -1,15 +1,11 @@
-"""Personal names: how plausible a string is as an author name, and author-list splitting.
+"""Personal names: how plausible a string is as an author name, author lists, and
+splitting a name for citation formats.
 
-The inline layout glues each title to its author list with no separator
-(``...Language ModelsXiaozhi Wang, Kaiyue Wen et al. · tsinghua``). Finding the
-boundary for names the parser has never seen cannot use a list of names, so it uses
-what names *look* like: capitalised words, initials, particles (``van der``),
-suffixes (``Jr.``), internal capitals (``McAllester``, ``LeCun``), hyphens, quoted
-nicknames. Every candidate boundary is given a cost (how unusual the resulting name
-and title ending would be) and the cheapest wins. The costs are small hand-set
-numbers, each explained where it is defined; ``tests/test_names.py`` and the
-held-out evaluation in ``tests/test_heldout.py`` measure the result on real arXiv
-records rendered into dumps.
+Names the parser has never seen cannot be checked against a list, so plausibility uses
+what names *look* like: capitalised words, initials, particles (``van der``), suffixes
+(``Jr.``), internal capitals (``McAllester``, ``LeCun``), hyphens, quoted nicknames.
+:func:`name_cost` says how unusual a string is as a name (0 is ordinary, ``INVALID`` is
+not a name); layouts that must find names in running text build on it.
 """
 
 from __future__ import annotations
@@ -21,12 +17,13 @@ from collections.abc import Sequence
 from attrs import frozen
 
 __all__ = [
+    "INVALID",
+    "MAX_NAME",
     "AuthorList",
-    "GluedSplit",
     "looks_like_author_list",
     "name_cost",
     "parse_author_list",
-    "split_glued",
+    "split_author_tail",
 ]
 
 INVALID = math.inf
@@ -58,10 +55,6 @@ _ET_AL = re.compile(r",?[^\S\n]+et[^\S\n]+al\.?\Z")
 # The longest name worth considering: it bounds the work on hostile long lines.
 MAX_NAME = 120
 _SPACES = re.compile(r"\s+")
-# Endings of complete English words: inflection and common derivational suffixes.
-_ENGLISH_ENDING = re.compile(
-    r"(?:[a-z]{3}(?:ing|tion|sion|ness|ment|ity|sis|ics|ance|ence)s?|[a-z]{3}[^s\W]s)$"
-)
 
 
 @frozen
@@ -71,21 +64,6 @@ class AuthorList:
     names: tuple[str, ...]
     et_al: bool
     affiliation: str | None
-
-
-@frozen
-class GluedSplit:
-    """Where an inline ``Title``+``Authors`` line was split, and how sure that is."""
-
-    title: str
-    authors: AuthorList
-    cost: float
-    runner_up: float
-
-    @property
-    def confident(self) -> bool:
-        """False when no reading looked like real names, or two readings came close."""
-        return self.cost < 6.0 and self.runner_up - self.cost >= 0.15
 
 
 # ---------------------------------------------------------------------------
@@ -235,7 +213,7 @@ def looks_like_author_list(line: str) -> bool:
 # Author lists
 
 
-def _strip_tail(text: str) -> tuple[str, bool, str | None]:
+def split_author_tail(text: str) -> tuple[str, bool, str | None]:
     """Remove `` · affiliation`` and `` et al.`` from the end of an author list."""
     affiliation = None
     head, dot, tail = text.rpartition("·")
@@ -257,132 +235,9 @@ def _split_names(text: str) -> list[str]:
 
 def parse_author_list(line: str) -> AuthorList:
     """Read a line like ``Tianwen Wei, Jian Luan, Wei Liu et al.`` (with optional affiliation)."""
-    text, et_al, affiliation = _strip_tail(line.strip())
+    text, et_al, affiliation = split_author_tail(line.strip())
     names = tuple(n for n in _split_names(text) if n)
     return AuthorList(names=names, et_al=et_al, affiliation=affiliation)
-
-
-# ---------------------------------------------------------------------------
-# The inline layout's glued title + first author
-
-
-def _title_end_cost(title: str) -> float:
-    """How unusual it is for a title to end like ``title`` does."""
-    last = title[-1]
-    if last.islower():
-        cost = 0.0
-    elif last.isupper() or last.isdigit():
-        cost = 0.2  # acronyms and numbers: "...for IR", "...in 4K"
-    elif last in '?)]}!$*"”’»':
-        cost = 0.3
-    elif last == "'" or last == ".":
-        cost = 1.5
-    elif last == "-":
-        cost = 5.0  # "Jean-" | "Baptiste": titles do not end in a hyphen
-    elif last in ",;:&/(":
-        cost = 5.0
-    elif last.isalpha():
-        cost = 0.3
-    else:
-        cost = 1.0
-    word = title[-MAX_NAME:].rsplit(" ", 1)[-1]
-    # A final word with an internal capital ("DeepSeek") is a real but rarer title ending.
-    # When the part before the last internal capital ends like a complete English word
-    # ("ModelsJae", "DetectionYi"), the capital more likely starts a glued name
-    # ("JaeYoung Kim"), so that reading costs more.
-    last_cap = 0
-    for i in range(1, len(word)):
-        if word[i].isupper() and word[i - 1].islower():
-            last_cap = i
-    if last.isupper() and (len(word) == 1 or not (word[-2].isupper() or word[-2].isdigit())):
-        # "Plan A" is a title, but "Khloud A" + "L Jallad" or "DeepSeekA" + "J Smith" is
-        # an initialism split in two.
-        cost += 0.8
-    if last_cap:
-        cost += 1.0
-        if _ENGLISH_ENDING.search(word[:last_cap]):
-            cost += 1.5
-    # The title's last comma-separated piece reading as a name ("..., Hansol Lim, Soo") means
-    # an author was left in the title.
-    if "," in title[-MAX_NAME:]:
-        piece = title.rsplit(",", 1)[1].strip()
-        if piece and piece[0].isupper():
-            piece_cost = name_cost(piece)
-            if piece_cost < INVALID:
-                cost += 3.0
-    return cost
-
-
-def _caseless(c: str) -> bool:
-    return c.isalpha() and not c.isupper() and not c.islower()
-
-
-def _candidates(segment: str) -> list[int]:
-    """Positions where a name could start: a capital, or a letter of a script without case
-    (CJK, ...) right after text of another kind, glued to what comes before."""
-    out = []
-    for i in range(max(1, len(segment) - MAX_NAME), len(segment)):
-        c, prev = segment[i], segment[i - 1]
-        if prev.isspace():
-            continue
-        if c.isupper() or (_caseless(c) and not _caseless(prev)):
-            out.append(i)
-    return out
-
-
-def split_glued(line: str) -> GluedSplit:
-    """Split an inline-layout line into its title and author list.
-
-    >>> s = split_glued("Learning to Rank for IRTie-Yan Liu, Jun Xu et al. · msra")
-    >>> s.title, s.authors.names, s.authors.et_al, s.authors.affiliation
-    ('Learning to Rank for IR', ('Tie-Yan Liu', 'Jun Xu'), True, 'msra')
-    """
-    text, et_al, affiliation = _strip_tail(line.strip())
-    pieces = text.split(",")
-    best: tuple[float, str, tuple[str, ...]] | None = None
-    runner_up = INVALID
-    max_trailing = min(len(pieces) - 1, 2)
-    for trailing in range(0, max_trailing + 1):
-        tail = [_SPACES.sub(" ", p).strip() for p in pieces[len(pieces) - trailing :]]
-        tail_cost = 0.0
-        for name in tail:
-            tail_cost += name_cost(name)
-        if tail_cost == INVALID:
-            continue
-        segment = ",".join(pieces[: len(pieces) - trailing]).strip()
-        shown = trailing + 1
-        # "et al." follows exactly three names; without it, three is still the most common.
-        count_cost = (0.0 if shown == 3 else 4.0) if et_al else {3: 0.0, 2: 0.3, 1: 0.6}[shown]
-        for i in _candidates(segment):
-            head = segment[i:].strip()
-            title = segment[:i].rstrip()
-            if not title:
-                continue
-            cost = name_cost(_SPACES.sub(" ", head))
-            if cost == INVALID:
-                continue
-            cost += tail_cost + count_cost + _title_end_cost(title)
-            names = (_SPACES.sub(" ", head), *tail)
-            if best is None or cost < best[0]:
-                if best is not None:
-                    runner_up = min(runner_up, best[0])
-                best = (cost, title, names)
-            else:
-                runner_up = min(runner_up, cost)
-    if best is None:
-        return GluedSplit(
-            title=text.strip(),
-            authors=AuthorList(names=(), et_al=et_al, affiliation=affiliation),
-            cost=INVALID,
-            runner_up=INVALID,
-        )
-    cost, title, names = best
-    return GluedSplit(
-        title=title,
-        authors=AuthorList(names=names, et_al=et_al, affiliation=affiliation),
-        cost=cost,
-        runner_up=runner_up,
-    )
 
 
 def join_author_list(names: Sequence[str], et_al: bool, affiliation: str | None) -> str:

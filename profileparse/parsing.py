@@ -1,24 +1,40 @@
-"""The parsing pipeline: normalise the text, pick a layout, run its grammar, collect."""
+"""The parsing pipeline, read top to bottom in :func:`parse_text`: normalise the text,
+split it into dumps, detect each dump's layout, run the layout's grammar, finish.
+
+The core knows no layout: everything about one (its grammar, how to recognise it, where
+its dumps start, its whole-dump checks) comes from the registered :class:`Layout`."""
 
 from __future__ import annotations
 
 import codecs
 import functools
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 import attrs
+from attrs import frozen
 from lark import Lark, LarkError, UnexpectedInput
 
 from profileparse.errors import ParseError
 from profileparse.layouts import Layout, LayoutResult
-from profileparse.meta import is_meta_line
-from profileparse.model import Diagnostic, Document, Paper, Severity
+from profileparse.model import Diagnostic, DiagnosticCode, Document, Paper, Severity
 from profileparse.registry import get_registry
 
-__all__ = ["detect_layout", "dump_starts", "parse", "parse_all", "parse_file"]
+__all__ = [
+    "ParseOptions",
+    "decode",
+    "detect",
+    "detect_layout",
+    "dump_starts",
+    "finish",
+    "normalise",
+    "parse",
+    "parse_all",
+    "parse_bytes",
+    "parse_file",
+    "parse_text",
+]
 
 _BOM = "\ufeff"
 
@@ -72,16 +88,149 @@ def _build_parser(layout: Layout, fast: bool) -> Lark:
     )
 
 
-def _scores(text: str) -> list[tuple[float, str]]:
-    registry = get_registry()
-    return sorted(
-        ((entry.item.sniff(text), name) for name, entry in registry.layouts.items()),
-        reverse=True,
+@frozen
+class ParseOptions:
+    """How to parse: every option the pipeline takes, in one place."""
+
+    #: The layout's name; None detects it from the text.
+    layout: str | None = None
+    #: The file name shown in diagnostics and kept in the document.
+    source: str | None = None
+    #: Raise :class:`ParseError` at the first error instead of reporting it.
+    strict: bool = False
+    #: The year given to dates shown without one (``Apr 7``).
+    reference_year: int | None = None
+
+
+# --- the walk from text to model ------------------------------------------------------
+
+
+def parse_text(
+    text: str,
+    options: ParseOptions,
+    found: tuple[Diagnostic, ...] = (),
+    *,
+    split: bool = True,
+    checks: bool = True,
+) -> list[Document]:
+    """The whole walk from text to model, one document per dump in the text.
+
+    1. text stage: ``normalise`` (BOM, line ends, trailing white space), once;
+    2. split into dumps where a layout says one of its kind begins (``split``);
+    3. detect each dump's layout from a bounded head of it (unless one is given);
+    4. run that layout's grammar and transformer;
+    5. finish: reference year, the layout's whole-dump checks, diagnostics in line
+       order, and ``strict``.
+
+    ``found`` are diagnostics from decoding the bytes (``decode``). ``checks=False``
+    leaves out the whole-dump checks, for a piece of a dump (streaming)."""
+    prepared = normalise(text)
+    starts = _starts(prepared) if split else [1]
+    documents = []
+    for first, part in _parts(prepared, starts):
+        last = part.count("\n")  # the part keeps the whole text's line numbers
+        mine = found if len(starts) == 1 else tuple(d for d in found if first <= d.line <= last)
+        documents.append(_parse_dump(part, options, mine, checks=checks))
+    return documents
+
+
+def _parse_dump(
+    prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...], *, checks: bool = True
+) -> Document:
+    """Steps 3 to 5 for one dump."""
+    name = options.layout if options.layout is not None else detect(prepared)
+    if name is None:
+        document = Document(
+            source=options.source, layout=None, diagnostics=(*found, *_no_layout(prepared))
+        )
+    else:
+        layout = get_registry().layout(name)
+        result = _run(layout, prepared)
+        document = finish(layout, result, options, found, checks=checks)
+    if options.strict and document.errors:
+        raise _as_error(document.errors[0], prepared, options.source)
+    return document
+
+
+def finish(
+    layout: Layout,
+    result: LayoutResult,
+    options: ParseOptions,
+    found: tuple[Diagnostic, ...] = (),
+    *,
+    checks: bool = True,
+) -> Document:
+    """A layout's result as a document: the reference year applied, the layout's
+    whole-dump checks run (``checks``), diagnostics in line order."""
+    papers = result.papers
+    if options.reference_year is not None:
+        papers = tuple(_with_year(p, options.reference_year) for p in papers)
+    checked: tuple[Diagnostic, ...] = ()
+    if checks and layout.check is not None:
+        checked = tuple(layout.check(result.profile, len(papers)))
+    return Document(
+        source=options.source,
+        layout=layout.name,
+        profile=result.profile,
+        papers=papers,
+        diagnostics=sorted(
+            (*found, *result.diagnostics, *checked), key=lambda d: (d.line, d.column)
+        ),
     )
 
 
-def _detect(text: str) -> str | None:
-    scores = _scores(text)
+# --- step 2: where dumps start --------------------------------------------------------
+
+
+def dump_starts(text: str) -> list[int]:
+    """The 1-based lines where each dump pasted into ``text`` begins (``[1]`` for one):
+    wherever a registered layout says a dump of its kind begins (a profile header after
+    other text, a run of ``Abstract:`` lines after paper records, ...)."""
+    return _starts(normalise(text))
+
+
+def _starts(prepared: str) -> list[int]:
+    starts = {1}
+    for entry in get_registry().layouts.values():
+        if entry.item.starts is not None:
+            starts.update(entry.item.starts(prepared))
+    return sorted(starts)
+
+
+def _parts(prepared: str, starts: list[int]) -> list[tuple[int, str]]:
+    """Each dump's text, with the other dumps' lines blanked out so line numbers stay
+    those of the whole text: (first line, text)."""
+    if len(starts) == 1:
+        return [(1, prepared)]
+    lines = prepared[:-1].split("\n")  # prepared text ends in exactly one "\n" per line
+    ends = [*starts[1:], len(lines) + 1]
+    return [
+        (start, "\n" * (start - 1) + "".join(line + "\n" for line in lines[start - 1 : end - 1]))
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+# --- step 3: which layout -------------------------------------------------------------
+
+#: Layouts are detected from at most this much of the text's start.
+HEAD_CHARS = 64 << 10
+
+
+def head(prepared: str) -> str:
+    """The start of a text that layouts sniff: at most ``HEAD_CHARS``, whole lines."""
+    if len(prepared) <= HEAD_CHARS:
+        return prepared
+    cut = prepared.rfind("\n", 0, HEAD_CHARS)
+    return prepared[: cut + 1] if cut > 0 else prepared[:HEAD_CHARS]
+
+
+def detect(prepared: str) -> str | None:
+    """The name of the registered layout a normalised text fits best, or None."""
+    start = head(prepared.lstrip("\n"))
+    scores = sorted(
+        ((entry.item.sniff(start), name) for name, entry in get_registry().layouts.items()),
+        reverse=True,
+    )
     if not scores or scores[0][0] <= 0:
         return None
     return scores[0][1]
@@ -89,16 +238,30 @@ def _detect(text: str) -> str | None:
 
 def detect_layout(text: str) -> str:
     """The name of the layout ``text`` fits best; ``ParseError`` when it fits none."""
-    name = _detect(normalise(text))
+    name = detect(normalise(text))
     if name is None:
-        raise ParseError(_NO_LAYOUT, line=1, text=_first_line(text), code="no-layout")
+        raise ParseError(_no_layout_message(), line=1, text=_first_line(text), code="no-layout")
     return name
 
 
-_NO_LAYOUT = (
-    "the text does not look like a profile, inline or abstracts dump "
-    "(no meta lines such as 'CLJun 29, 2023Code', no 'Abstract:' lines)"
-)
+def _no_layout_message() -> str:
+    known = ", ".join(sorted(get_registry().layouts))
+    return f"the text does not look like any known dump layout ({known})"
+
+
+def _no_layout(prepared: str) -> tuple[Diagnostic, ...]:
+    if not prepared.strip():
+        return ()
+    return (
+        Diagnostic(
+            Severity.ERROR,
+            DiagnosticCode.NO_LAYOUT,
+            _no_layout_message(),
+            1,
+            1,
+            _line_count(prepared),
+        ),
+    )
 
 
 def _first_line(text: str) -> str:
@@ -107,6 +270,9 @@ def _first_line(text: str) -> str:
 
 def _line_count(text: str) -> int:
     return max(text.count("\n"), 1)
+
+
+# --- the public entry points ------------------------------------------------------------
 
 
 def parse(
@@ -119,155 +285,34 @@ def parse(
 ) -> Document:
     """Parse a dump into a :class:`~profileparse.Document`.
 
-    ``layout`` names the layout (``profile``, ``inline``, ``abstracts`` or a plugin's);
-    ``None`` detects it. Problems become diagnostics in the document; with
-    ``strict=True`` the first error raises :class:`~profileparse.ParseError` instead.
-    ``reference_year`` gives yearless dates (``Apr 7``) that year.
+    ``layout`` names the layout (``profileparse layouts`` lists them); ``None`` detects
+    it. Problems become diagnostics in the document; with ``strict=True`` the first
+    error raises :class:`~profileparse.ParseError` instead. ``reference_year`` gives
+    yearless dates (``Apr 7``) that year. A text holding several dumps is read as one,
+    with a ``several-dumps`` warning: :func:`parse_all` reads each.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the dump as str, not {type(text).__name__}")
-    return _parse(text, layout, source, strict, reference_year, ())
+    options = ParseOptions(layout, source, strict, reference_year)
+    return _parse_one(normalise(text), options, ())
 
 
-def _parse(
-    text: str,
-    layout: str | None,
-    source: str | None,
-    strict: bool,
-    reference_year: int | None,
-    found: tuple[Diagnostic, ...],
-    *,
-    split: bool = True,
-) -> Document:
-    """:func:`parse`, with diagnostics already ``found`` (by decoding) merged in."""
-    return _parse_prepared(
-        normalise(text), layout, source, strict, reference_year, found, split=split
-    )
-
-
-def _parse_prepared(
-    prepared: str,
-    layout: str | None,
-    source: str | None,
-    strict: bool,
-    reference_year: int | None,
-    found: tuple[Diagnostic, ...],
-    *,
-    split: bool = True,
-) -> Document:
-    """:func:`_parse` on text that :func:`normalise` has already prepared."""
-    if split:
-        starts = _starts(prepared)
-        if len(starts) > 1:
-            where = ", ".join(str(n) for n in starts[1:])
-            found = (
-                *found,
-                Diagnostic(
-                    Severity.WARNING,
-                    "several-dumps",
-                    f"this text holds {len(starts)} dumps (more start at line {where}); "
-                    "parse_all() or the command line read each one separately",
-                    starts[1],
-                ),
-            )
-    name = layout if layout is not None else _detect(prepared)
-    if name is None:
-        diagnostics: tuple[Diagnostic, ...] = ()
-        if prepared.strip():
-            diagnostics = (
-                Diagnostic(Severity.ERROR, "no-layout", _NO_LAYOUT, 1, 1, _line_count(prepared)),
-            )
-        document = Document(source=source, layout=None, diagnostics=(*found, *diagnostics))
-    else:
-        chosen = get_registry().layout(name)
-        result = _run(chosen, prepared)
-        papers = result.papers
-        if reference_year is not None:
-            papers = tuple(_with_year(p, reference_year) for p in papers)
-        document = Document(
-            source=source,
-            layout=chosen.name,
-            profile=result.profile,
-            papers=papers,
-            diagnostics=sorted((*found, *result.diagnostics), key=lambda d: (d.line, d.column)),
+def _parse_one(prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
+    """:func:`parse` of a normalised text: one document, warning when it holds several."""
+    starts = _starts(prepared)
+    if len(starts) > 1:
+        where = ", ".join(str(n) for n in starts[1:])
+        found = (
+            *found,
+            Diagnostic(
+                Severity.WARNING,
+                DiagnosticCode.SEVERAL_DUMPS,
+                f"this text holds {len(starts)} dumps (more start at line {where}); "
+                "parse_all() or the command line read each one separately",
+                starts[1],
+            ),
         )
-    if strict and document.errors:
-        raise _as_error(document.errors[0], prepared, source)
-    return document
-
-
-_H_INDEX = re.compile(r"h-index[^\S\n]*[0-9]+\Z", re.IGNORECASE)
-_CATEGORY = re.compile(r"[A-Z]{2}\Z")
-_ABSTRACT = re.compile(r"[^\S\n]*abstract[^\S\n]*:", re.IGNORECASE)
-
-
-_HEADER_LINES = 12  # a profile header's h-index line comes within its first lines
-_LITERAL = re.compile(r"-index|bstract|BSTRACT")  # literal searches run at memchr speed
-
-
-def _marked_lines(prepared: str) -> tuple[list[int], bool]:
-    """0-based lines that are ``h-index`` lines, and whether any line is an ``Abstract:``
-    line, found by literal search and checked line by line (no scan of every line)."""
-    headers: list[int] = []
-    abstracts = False
-    for m in _LITERAL.finditer(prepared):
-        begin = prepared.rfind("\n", 0, m.start()) + 1
-        end = prepared.find("\n", m.end())
-        line = prepared[begin : end if end >= 0 else len(prepared)].strip()
-        if _H_INDEX.match(line):
-            headers.append(prepared.count("\n", 0, begin))
-        elif _ABSTRACT.match(line):
-            abstracts = True
-    return headers, abstracts
-
-
-def dump_starts(text: str) -> list[int]:
-    """The 1-based lines where each dump pasted into ``text`` begins (``[1]`` for one).
-
-    A new dump begins at a profile header (name, category, ``h-index``) that follows other
-    content, and where ``Abstract:`` lines start or stop after paper records.
-    """
-    return _starts(normalise(text))
-
-
-def _starts(prepared: str) -> list[int]:
-    headers, abstracts = _marked_lines(prepared)
-    # Fast path: at most one header, near the top, and no "Abstract:" lines.
-    if len(headers) <= 1 and not abstracts and (not headers or headers[0] < _HEADER_LINES):
-        return [1]
-    lines = prepared.split("\n")
-    starts = [1]
-    previous: list[int] = []  # the two content lines before this one
-    seen_meta = False
-    run_start = -1  # first line of the current run of "Abstract:" lines
-    run = 0
-    first = -1
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if not line:
-            continue
-        if first < 0:
-            first = i
-        if _ABSTRACT.match(line):
-            if run == 0:
-                run_start = i
-            run += 1
-            # A run of two or more "Abstract:" lines after paper records is an abstracts
-            # dump; a single one is more likely an abstract that begins with that word.
-            if run == 2 and seen_meta and run_start > first:
-                starts.append(run_start + 1)
-        else:
-            if is_meta_line(line):
-                if run >= 2:
-                    starts.append(i + 1)  # paper records pasted after abstracts
-                seen_meta = True
-            elif _H_INDEX.match(line) and len(previous) == 2:
-                name, category = previous
-                if _CATEGORY.match(lines[category].strip()) and name > first:
-                    starts.append(name + 1)
-            run = 0
-        previous = [*previous[-1:], i]
-    return sorted(set(starts))
+    return _parse_dump(prepared, options, found)
 
 
 def parse_all(
@@ -283,30 +328,14 @@ def parse_all(
     line numbers of the whole text. Options are those of :func:`parse`."""
     if not isinstance(text, str):
         raise TypeError(f"parse_all() takes the dumps as str, not {type(text).__name__}")
-    return _parse_parts(text, layout, source, strict, reference_year, ())
+    return parse_text(text, ParseOptions(layout, source, strict, reference_year))
 
 
-def _parse_parts(
-    text: str,
-    layout: str | None,
-    source: str | None,
-    strict: bool,
-    reference_year: int | None,
-    found: tuple[Diagnostic, ...],
-) -> list[Document]:
-    prepared = normalise(text)  # once: every part below is cut from it, already prepared
-    starts = _starts(prepared)
-    options = (layout, source, strict, reference_year)
-    if len(starts) == 1:
-        return [_parse_prepared(prepared, *options, found, split=False)]
-    lines = prepared[:-1].split("\n")  # prepared text ends in exactly one "\n" per line
-    documents = []
-    for start, end in zip(starts, [*starts[1:], len(lines) + 1], strict=True):
-        # Blank out the other dumps' lines so line numbers stay those of the whole text.
-        part = "\n" * (start - 1) + "".join(line + "\n" for line in lines[start - 1 : end - 1])
-        mine = tuple(d for d in found if start <= d.line < end)
-        documents.append(_parse_prepared(part, *options, mine, split=False))
-    return documents
+def parse_bytes(data: bytes, options: ParseOptions) -> list[Document]:
+    """The bytes of a file (UTF-8 or UTF-16 with a BOM), one document per dump in it:
+    what the command line, the corpus and :func:`parse_file` read files with."""
+    text, found = decode(data)
+    return parse_text(text, options, found)
 
 
 def _run(layout: Layout, prepared: str) -> LayoutResult:
@@ -318,7 +347,7 @@ def _run(layout: Layout, prepared: str) -> LayoutResult:
             diagnostics=(
                 Diagnostic(
                     Severity.ERROR,
-                    "syntax",
+                    DiagnosticCode.SYNTAX,
                     f"the {layout.name} grammar cannot read this line",
                     line,
                     max(exc.column, 1),
@@ -353,23 +382,26 @@ def _as_error(diag: Diagnostic, prepared: str, source: str | None) -> ParseError
     )
 
 
-def parse_file(path: str | os.PathLike[str], **options: Any) -> Document:
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    layout: str | None = None,
+    source: str | None = None,
+    strict: bool = False,
+    reference_year: int | None = None,
+) -> Document:
     """Read ``path`` and :func:`parse` it.
 
     The file is read as UTF-8 (a BOM is fine), or as UTF-16 when it starts with a UTF-16
     BOM. Bytes that are not UTF-8 become ``encoding`` errors naming the line, column and
     byte (shown as U+FFFD in the text); the rest of the file is still parsed. ``source``
-    defaults to the path as given; other keyword arguments go to :func:`parse`.
+    defaults to the path as given; the other options are those of :func:`parse`.
     """
-    source = options.pop("source", os.fspath(path))
-    layout = options.pop("layout", None)
-    strict = options.pop("strict", False)
-    reference_year = options.pop("reference_year", None)
-    if options:
-        raise TypeError(f"parse_file() got unexpected keyword arguments: {', '.join(options)}")
-    data = Path(path).read_bytes()
-    text, found = decode(data)
-    return _parse(text, layout, source, strict, reference_year, found)
+    text, found = decode(Path(path).read_bytes())
+    options = ParseOptions(
+        layout, os.fspath(path) if source is None else source, strict, reference_year
+    )
+    return _parse_one(normalise(text), options, found)
 
 
 def decode(data: bytes, offset: int = 0) -> tuple[str, tuple[Diagnostic, ...]]:
@@ -400,7 +432,7 @@ def decode(data: bytes, offset: int = 0) -> tuple[str, tuple[Diagnostic, ...]]:
             found.append(
                 Diagnostic(
                     Severity.ERROR,
-                    "encoding",
+                    DiagnosticCode.ENCODING,
                     f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {offset + exc.start} "
                     "cannot be decoded (shown as U+FFFD); is the file Latin-1 or cp1252?",
                     number,

@@ -11,31 +11,35 @@ import pluggy
 from attrs import frozen
 
 from profileparse import hookspecs
-from profileparse.errors import PluginError
+from profileparse.errors import PluginError, UnknownFormatError, UnknownLayoutError
 from profileparse.formats import Format
 from profileparse.layouts import Layout
 
 __all__ = [
-    "BUILTIN_PLUGINS",
+    "BUILTIN_PACKAGE",
     "Entry",
     "Registry",
+    "builtin_plugins",
     "get_plugin_manager",
     "get_registry",
 ]
 
-# The built-in plugins: registered through the same hooks a third-party plugin uses.
-BUILTIN_PLUGINS = (
-    "profileparse.plugins.profile",
-    "profileparse.plugins.inline",
-    "profileparse.plugins.abstracts",
-    "profileparse.plugins.json",
-    "profileparse.plugins.jsonl",
-    "profileparse.plugins.csv",
-    "profileparse.plugins.markdown",
-    "profileparse.plugins.bibtex",
-    "profileparse.plugins.ris",
-    "profileparse.plugins.csl_json",
-)
+# The built-in plugins: every module of profileparse.plugins, registered through the same
+# hooks a third-party plugin uses (a module with no hook implementations adds nothing).
+BUILTIN_PACKAGE = "profileparse.plugins"
+
+
+def builtin_plugins() -> tuple[str, ...]:
+    """The module names of the built-in plugins."""
+    import pkgutil
+
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    return tuple(
+        f"{BUILTIN_PACKAGE}.{info.name}"
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+    )
+
+
 BUILTIN = "built-in"
 
 T = TypeVar("T", Layout, Format)
@@ -54,7 +58,7 @@ def get_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManage
     plugin from the ``profileparse`` entry-point group."""
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
-    for module_name in BUILTIN_PLUGINS:
+    for module_name in builtin_plugins():
         pm.register(importlib.import_module(module_name), name=module_name)
     if load_entry_points:
         pm.load_setuptools_entrypoints(hookspecs.PROJECT)
@@ -66,7 +70,7 @@ def _origins(pm: pluggy.PluginManager) -> dict[int, str]:
     for plugin, dist in pm.list_plugin_distinfo():
         found[id(plugin)] = f"{dist.project_name} {dist.version}"
     for name, plugin in pm.list_name_plugin():
-        if name in BUILTIN_PLUGINS:
+        if name.startswith(BUILTIN_PACKAGE + "."):
             found[id(plugin)] = BUILTIN
         found.setdefault(id(plugin), name)
     return found
@@ -92,7 +96,7 @@ class Registry:
         try:
             return self.layouts[name].item
         except KeyError:
-            raise ValueError(
+            raise UnknownLayoutError(
                 f"unknown layout {name!r}; known layouts: {', '.join(sorted(self.layouts))}"
             ) from None
 
@@ -100,7 +104,7 @@ class Registry:
         try:
             return self.formats[name].item
         except KeyError:
-            raise ValueError(
+            raise UnknownFormatError(
                 f"unknown format {name!r}; known formats: {', '.join(sorted(self.formats))}"
             ) from None
 
@@ -108,6 +112,10 @@ class Registry:
 _FIELDS: dict[type[Any], tuple[str, ...]] = {
     Format: ("name", "suffix", "description", "dump"),
     Layout: ("name", "description", "grammar", "transformer", "sniff"),
+}
+_OPTIONAL: dict[type[Any], tuple[str, ...]] = {
+    Format: ("dump_many", "streaming"),
+    Layout: ("package",),
 }
 
 
@@ -122,8 +130,9 @@ def _coerce(item: object, kind: type[T], what: str, origin: str) -> T:
             f"{origin} registered {item!r} as a {what}, but it has no {', '.join(missing)}"
         )
     values = {f: getattr(item, f) for f in fields}
-    if kind is Layout and hasattr(item, "package"):
-        values["package"] = item.package
+    for optional in _OPTIONAL[kind]:
+        if hasattr(item, optional):
+            values[optional] = getattr(item, optional)
     try:
         return kind(**values)
     except (TypeError, ValueError) as exc:

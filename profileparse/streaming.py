@@ -5,14 +5,14 @@ from __future__ import annotations
 import codecs
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 import attrs
 
-from profileparse.meta import is_meta_line
-from profileparse.model import Diagnostic, Paper, Profile, Severity, Span
-from profileparse.parsing import _detect, _parse, decode, normalise
+from profileparse.model import Diagnostic, Document, Paper, Profile, Span
+from profileparse.parsing import ParseOptions, decode, detect, normalise, parse_text
+from profileparse.registry import get_registry
 
 __all__ = ["PaperStream", "iter_papers"]
 
@@ -50,9 +50,14 @@ class PaperStream:
         self.diagnostics: list[Diagnostic] = []
         self._lines = lines
         self._reference_year = reference_year
-        self.layout = layout if layout is not None else _detect(normalise(decode(head)[0]))
+        self.layout = layout if layout is not None else detect(normalise(decode(head)[0]))
         self.count = 0
         self._papers = self._generate()
+
+    def document(self, papers: Iterable[Paper]) -> Document:
+        """Some of this stream's papers as a document (with its source, layout and
+        profile), e.g. a batch to write out."""
+        return Document(source=self.source, layout=self.layout, profile=self.profile, papers=papers)
 
     def __iter__(self) -> PaperStream:
         return self
@@ -60,14 +65,20 @@ class PaperStream:
     def __next__(self) -> Paper:
         return next(self._papers)
 
-    def _chunks(self) -> Iterator[tuple[int, int, bytes]]:
-        """(line offset, byte offset, bytes) pieces that end just before a meta line."""
+    def _chunks(
+        self, record_start: Callable[[str], bool] | None
+    ) -> Iterator[tuple[int, int, bytes]]:
+        """(line offset, byte offset, bytes) pieces that end just before a line where
+        the layout says a record may start (the whole file when it cannot say)."""
         pending: list[bytes] = []
         size = 0
         offset = position = 0
-        split_anywhere = self.layout == "abstracts"
         for raw in self._lines:
-            if size >= CHUNK_BYTES and (split_anywhere or _is_meta(raw)):
+            if (
+                record_start is not None
+                and size >= CHUNK_BYTES
+                and record_start(raw.decode("utf-8", "replace").rstrip())
+            ):
                 yield offset, position, b"".join(pending)
                 offset += len(pending)
                 position += size
@@ -78,44 +89,26 @@ class PaperStream:
             yield offset, position, b"".join(pending)
 
     def _generate(self) -> Iterator[Paper]:
+        options = ParseOptions(self.layout, self.source, False, self._reference_year)
         if self.layout is None:
             text, found = decode(b"".join(self._lines))  # the lines replay the head too
-            doc = _parse(text, None, self.source, False, None, found, split=False)
+            (doc,) = parse_text(text, options, found, split=False)
             self.diagnostics.extend(doc.diagnostics)
             return
-        listed: Profile | None = None
-        for offset, position, data in self._chunks():
+        layout = get_registry().layout(self.layout)
+        for offset, position, data in self._chunks(layout.record_start):
             text, found = decode(data, position)
-            doc = _parse(
-                text, self.layout, self.source, False, self._reference_year, found, split=False
-            )
+            (doc,) = parse_text(text, options, found, split=False, checks=False)
             if doc.profile is not None and self.profile is None:
-                self.profile = listed = attrs.evolve(
-                    doc.profile, span=_shift_span(doc.profile.span, offset)
-                )
+                self.profile = attrs.evolve(doc.profile, span=_shift_span(doc.profile.span, offset))
             self.diagnostics.extend(
-                _shift_diagnostic(d, offset) if offset else d
-                for d in doc.diagnostics
-                if d.code != "paper-count"  # checked once, against the whole file, below
+                _shift_diagnostic(d, offset) if offset else d for d in doc.diagnostics
             )
             for paper in doc.papers:
                 self.count += 1
                 yield attrs.evolve(paper, span=_shift_span(paper.span, offset)) if offset else paper
-        if listed is not None and listed.listed_papers not in (None, self.count):
-            line = listed.span.end_line if listed.span else 1
-            self.diagnostics.append(
-                Diagnostic(
-                    Severity.WARNING,
-                    "paper-count",
-                    f"the header lists {listed.listed_papers} papers but "
-                    f"{self.count} paper records follow",
-                    line,
-                )
-            )
-
-
-def _is_meta(raw: bytes) -> bool:
-    return raw[:1].isalnum() and is_meta_line(raw.decode("utf-8", "replace").rstrip())
+        if layout.check is not None:  # checks that need the whole dump, once
+            self.diagnostics.extend(layout.check(self.profile, self.count))
 
 
 def iter_papers(

@@ -95,9 +95,13 @@ def test_unreadable_bytes_exit_1_with_location(tmp_path: Path) -> None:
 def test_formats_and_layouts_list_builtins() -> None:
     code, out, _ = run("formats")
     assert code == 0
-    listed = [line.split()[0] for line in out.splitlines()]
-    assert listed == sorted(get_registry().formats)
-    assert all(line.endswith("[built-in]") for line in out.splitlines())
+    lines = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert [line.split()[0] for line in lines] == sorted(get_registry().formats)
+    assert all(line.endswith("[built-in]") for line in lines)
+    # Each format's options, under it, from its dump function's signature.
+    options = [line.strip() for line in out.splitlines() if line.startswith(" ")]
+    assert 'options: entry_type="misc"' in options
+    assert "options: neutralise=true, header=true" in options
     code, out, _ = run("layouts")
     assert [line.split()[0] for line in out.splitlines()] == ["abstracts", "inline", "profile"]
 

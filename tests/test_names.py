@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from profileparse.plugins.inline import split_glued
 
-from profileparse.names import name_cost, parse_author_list, split_glued
+from profileparse.names import name_cost, parse_author_list
 
 NAMES = [
     "Yann LeCun",

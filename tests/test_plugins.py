@@ -9,7 +9,7 @@ import pytest
 
 import profileparse
 from profileparse import Document, Format, PluginError
-from profileparse.registry import BUILTIN_PLUGINS, Registry, get_plugin_manager
+from profileparse.registry import Registry, builtin_plugins, get_plugin_manager
 
 
 def test_builtins_register_and_hooks_are_all_implemented_correctly() -> None:
@@ -65,7 +65,7 @@ def test_a_misspelled_hook_fails_check_pending() -> None:
 
 
 def test_builtin_modules_are_the_plugins_package() -> None:
-    assert all(m.startswith("profileparse.plugins.") for m in BUILTIN_PLUGINS)
+    assert all(m.startswith("profileparse.plugins.") for m in builtin_plugins())
 
 
 def test_any_object_with_the_format_fields_can_be_registered() -> None:

@@ -25,16 +25,16 @@ class FileDumps:
 
 def read_dumps(path: str) -> FileDumps:
     from profileparse.errors import ParseError
-    from profileparse.parsing import _parse_parts, decode
+    from profileparse.parsing import ParseOptions, decode, parse_bytes
 
     try:
         data = Path(path).read_bytes()
-        text, found = decode(data)
-        source = os.path.basename(path)
-        documents = _parse_parts(text, None, source, False, None, found)
+        documents = parse_bytes(data, ParseOptions(source=os.path.basename(path)))
     except OSError as exc:
         return FileDumps(path, failure=f"{path}: cannot read: {exc.strerror or exc}")
     except ParseError as exc:
         return FileDumps(path, failure=str(exc))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # The key hashes the decoded text, as the first corpus version did, so re-adding a
+    # file to a migrated corpus is still a no-op.
+    digest = hashlib.sha256(decode(data)[0].encode("utf-8")).hexdigest()
     return FileDumps(path, tuple((doc, f"{digest}:{i}") for i, doc in enumerate(documents)))
