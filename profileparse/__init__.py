@@ -36,14 +36,32 @@ if TYPE_CHECKING:
     from profileparse.formats import Format
     from profileparse.hookspecs import hookimpl
     from profileparse.layouts import Layout, LayoutResult
-    from profileparse.model import Diagnostic, Document, Paper, PaperDate, Profile, Severity, Span
-    from profileparse.parsing import detect_layout, dump_starts, parse, parse_all, parse_file
+    from profileparse.model import (
+        Diagnostic,
+        DiagnosticCode,
+        Document,
+        Paper,
+        PaperDate,
+        Profile,
+        Severity,
+        Span,
+    )
+    from profileparse.parsing import (
+        ParseOptions,
+        detect_layout,
+        dump_starts,
+        parse,
+        parse_all,
+        parse_bytes,
+        parse_file,
+    )
     from profileparse.registry import get_plugin_manager, get_registry
     from profileparse.streaming import PaperStream, iter_papers
 
 __all__ = [
     "CorpusError",
     "Diagnostic",
+    "DiagnosticCode",
     "Document",
     "Format",
     "FormatOptionError",
@@ -53,6 +71,7 @@ __all__ = [
     "PaperDate",
     "PaperStream",
     "ParseError",
+    "ParseOptions",
     "PluginError",
     "Profile",
     "ProfileparseError",
@@ -70,6 +89,7 @@ __all__ = [
     "iter_papers",
     "parse",
     "parse_all",
+    "parse_bytes",
     "parse_file",
 ]
 
@@ -90,7 +110,10 @@ _EXPORTS = {
     "hookimpl": "profileparse.hookspecs",
     "Layout": "profileparse.layouts",
     "LayoutResult": "profileparse.layouts",
+    "ParseOptions": "profileparse.parsing",
+    "parse_bytes": "profileparse.parsing",
     "Diagnostic": "profileparse.model",
+    "DiagnosticCode": "profileparse.model",
     "Document": "profileparse.model",
     "Paper": "profileparse.model",
     "PaperDate": "profileparse.model",

@@ -45,3 +45,17 @@ def unaccounted(doc: Document, text: str) -> list[int]:
         ):
             lost.append(number)
     return lost
+
+
+def install_distribution(site: Path, name: str, version: str, entry: str, module: str) -> None:
+    """Lay out the metadata ``pip install NAME`` leaves in site-packages: a dist-info
+    whose entry point ``entry`` in the ``profileparse`` group names ``module`` (already
+    in ``site``)."""
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        f"[profileparse]\n{entry} = {module}\n", encoding="utf-8"
+    )

@@ -206,3 +206,55 @@ def test_every_builtin_format_is_tested_here() -> None:
         "abstracts-dump",
     }
     assert set(profileparse.get_registry().formats) <= tested
+
+
+# -- several documents as one output -------------------------------------------------
+
+
+def _cli(*args: str) -> str:
+    from click.testing import CliRunner
+
+    from profileparse.cli import main
+
+    result = CliRunner().invoke(main, ["parse", *args, "-q"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_every_format_writes_one_valid_file_for_a_folder_of_dumps() -> None:
+    folder = str(seed_paths()[0].parent)
+    documents = json.loads(_cli(folder, "-f", "json"))
+    assert isinstance(documents, list) and len(documents) == 5
+    rows = _cli(folder, "-f", "jsonl").splitlines()
+    assert len(rows) == 60 and all(json.loads(row)["source"] for row in rows)
+    table = list(csv.reader(io.StringIO(_cli(folder, "-f", "csv"))))
+    assert len(table) == 61 and [r[0] for r in table].count("source") == 1
+    items = json.loads(_cli(folder, "-f", "csl-json"))
+    schema = json.loads((SHARED / "data" / "csl-data.json").read_text(encoding="utf-8"))
+    jsonschema.validate(items, schema)
+    assert len(items) == 60 and len({item["id"] for item in items}) == 60
+    library = bibtexparser.parse_string(_cli(folder, "-f", "bibtex"))
+    assert library.failed_blocks == [] and len(library.entries) == 60
+    assert len({entry.key for entry in library.entries}) == 60
+    assert len(rispy.loads(_cli(folder, "-f", "ris"))) == 60
+    page = _cli(folder, "-f", "markdown")
+    assert page.count("\n# ") + page.startswith("# ") == 1  # one page, a section per dump
+    assert page.count("\n## ") == 5
+
+
+def test_an_unknown_option_names_the_valid_ones() -> None:
+    doc = profileparse.parse_file(seed_paths()[1])
+    with pytest.raises(profileparse.FormatOptionError, match="its options: entry_type"):
+        profileparse.dumps(doc, "bibtex", entrytype="article")
+    with pytest.raises(profileparse.FormatOptionError, match="letters only"):
+        profileparse.dumps(doc, "bibtex", entry_type=1)
+    with pytest.raises(profileparse.UnknownFormatError, match="known formats"):
+        profileparse.dumps(doc, "nope")
+    assert issubclass(profileparse.UnknownFormatError, profileparse.ProfileparseError)
+
+
+def test_dumps_takes_several_documents() -> None:
+    docs = [profileparse.parse_file(p) for p in seed_paths()]
+    assert json.loads(profileparse.dumps(docs, "json"))[1]["profile"]["name"] == "Xiaokun Wang"
+    keys = re.findall(r"^@misc\{([^,]+),", profileparse.dumps(docs, "bibtex"), re.M)
+    assert len(keys) == 60 == len(set(keys))

@@ -52,3 +52,41 @@ def test_lists_become_tuples_and_round_trip_through_plain_data() -> None:
     }
     assert from_data(data) == doc
     assert list(data) == ["source", "layout", "profile", "papers", "diagnostics"]
+
+
+def test_paper_dates_print_sort_and_convert() -> None:
+    import datetime
+
+    from profileparse import PaperDate
+
+    dated, yearless = PaperDate(2023, 6, 29), PaperDate(None, 4, 7)
+    assert (str(dated), str(yearless)) == ("2023-06-29", "--04-07")
+    assert sorted([yearless, dated, PaperDate(2020, 1, 1)]) == [
+        PaperDate(2020, 1, 1),
+        dated,
+        yearless,
+    ]
+    assert dated < yearless and not yearless < dated and dated <= dated
+    assert dated.to_date() == datetime.date(2023, 6, 29)
+    assert yearless.to_date(reference_year=2026) == datetime.date(2026, 4, 7)
+    with pytest.raises(ValueError, match="no year"):
+        yearless.to_date()
+    with pytest.raises(ValueError, match="day is out of range"):
+        PaperDate(None, 2, 29).to_date(reference_year=2023)
+
+
+def test_every_error_is_a_profileparse_error() -> None:
+    import profileparse as pp
+
+    for error in (
+        pp.ParseError,
+        pp.PluginError,
+        pp.CorpusError,
+        pp.UnknownLayoutError,
+        pp.UnknownFormatError,
+        pp.FormatOptionError,
+    ):
+        assert issubclass(error, pp.ProfileparseError)
+    with pytest.raises(pp.UnknownLayoutError, match="known layouts"):
+        pp.parse("Abstract:x", layout="nope")
+    assert pp.DiagnosticCode.ENCODING == "encoding"

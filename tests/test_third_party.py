@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import install_distribution
+
 PLUGIN = """
 import profileparse
 
@@ -31,14 +33,7 @@ def register_formats(register):
 def site(tmp_path: Path) -> Path:
     """A folder laid out like site-packages after ``pip install titles-plugin``."""
     (tmp_path / "titles_plugin.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
-    info = tmp_path / "titles_plugin-1.2.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: titles-plugin\nVersion: 1.2\n", encoding="utf-8"
-    )
-    (info / "entry_points.txt").write_text(
-        "[profileparse]\ntitles = titles_plugin\n", encoding="utf-8"
-    )
+    install_distribution(tmp_path, "titles-plugin", "1.2", "titles", "titles_plugin")
     return tmp_path
 
 
