@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from attrs import frozen
 from lark import Token
 
 from profileparse.layouts import diagnostic, grammar_terminal
 from profileparse.model import MONTHS, Diagnostic, Paper, PaperDate, Severity, Span
+from profileparse.names import AuthorList
 
 __all__ = [
     "CODES",
@@ -29,9 +29,10 @@ __all__ = [
     "is_meta_line",
     "looks_like_broken_meta",
     "meta_line",
-    "meta_paper",
     "read_meta",
     "read_records",
+    "record_meta",
+    "record_paper",
     "record_shape",
     "render_meta",
     "split_broken_meta",
@@ -171,9 +172,9 @@ def meta_line(paper: Paper, number: int) -> str:
         raise ValueError(f"paper {number}: {exc}") from None
 
 
-def meta_paper(record: RecordLines, diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    """The Paper fields a record's meta line gives, reporting a damaged meta line."""
-    span = record.span
+def record_meta(record: RecordLines, diagnostics: list[Diagnostic]) -> Meta | None:
+    """The fields of a record's meta line, reporting a damaged one or an impossible
+    date (None then)."""
     if not record.meta_ok:
         message = (
             "malformed meta line: expected [score]CATEGORY Mon D[, YYYY][Code], "
@@ -181,23 +182,40 @@ def meta_paper(record: RecordLines, diagnostics: list[Diagnostic]) -> dict[str, 
         )
         last = record.lines[-1] if record.lines else None
         diagnostics.append(diagnostic(Severity.ERROR, "bad-meta", message, record.meta, last))
-        return {"span": span}
+        return None
     try:
-        meta = read_meta(record.meta.value)
+        return read_meta(record.meta.value)
     except ValueError as exc:
         diagnostics.append(
             diagnostic(
                 Severity.ERROR, "bad-date", f"impossible date in meta line: {exc}", record.meta
             )
         )
-        return {"span": span}
-    return {
-        "category": meta.category,
-        "date": meta.date,
-        "has_code": meta.has_code,
-        "score": meta.score,
-        "span": span,
-    }
+        return None
+
+
+def record_paper(
+    record: RecordLines,
+    meta: Meta | None,
+    *,
+    title: str | None = None,
+    authors: AuthorList | None = None,
+    abstract: str | None = None,
+) -> Paper:
+    """The paper a record shows: its meta line's fields, what its text lines gave, and
+    the lines it spans."""
+    return Paper(
+        title=title,
+        authors=authors.names if authors is not None else (),
+        et_al=authors.et_al if authors is not None else False,
+        affiliation=authors.affiliation if authors is not None else None,
+        category=meta.category if meta is not None else None,
+        date=meta.date if meta is not None else None,
+        has_code=meta.has_code if meta is not None else False,
+        score=meta.score if meta is not None else None,
+        abstract=abstract,
+        span=record.span,
+    )
 
 
 _SNIFF_LINES = 400

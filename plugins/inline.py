@@ -35,8 +35,9 @@ from .common import (
     RecordLines,
     is_meta_line,
     meta_line,
-    meta_paper,
     read_records,
+    record_meta,
+    record_paper,
     record_shape,
 )
 
@@ -210,7 +211,7 @@ class InlineTransformer(Transformer[Token, Any]):
 
 
 def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
-    fields: dict[str, Any] = meta_paper(record, diagnostics)
+    meta = record_meta(record, diagnostics)
     lines = record.lines
     glued: Token | None = None
     abstract: Token | None = None
@@ -232,15 +233,12 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
             )
         )
     last = lines[-1] if lines else None
+    split = None
     if glued is None:
         message = "this record has no title and author line"
         diagnostics.append(diagnostic(Severity.ERROR, "missing-title", message, record.meta, last))
     else:
         split = split_glued(glued)
-        fields["title"] = split.title
-        fields["authors"] = split.authors.names
-        fields["et_al"] = split.authors.et_al
-        fields["affiliation"] = split.authors.affiliation
         if not split.authors.names:
             diagnostics.append(
                 diagnostic(
@@ -255,9 +253,13 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
         diagnostics.append(
             diagnostic(Severity.ERROR, "missing-abstract", message, record.meta, last)
         )
-    else:
-        fields["abstract"] = abstract.strip()
-    return Paper(**fields)
+    return record_paper(
+        record,
+        meta,
+        title=split.title if split is not None else None,
+        authors=split.authors if split is not None else None,
+        abstract=abstract.strip() if abstract is not None else None,
+    )
 
 
 def sniff(text: str) -> float:

@@ -32,8 +32,9 @@ from .common import (
     is_meta_line,
     looks_like_broken_meta,
     meta_line,
-    meta_paper,
     read_records,
+    record_meta,
+    record_paper,
     record_shape,
     split_broken_meta,
 )
@@ -233,7 +234,7 @@ def _record_lines(children: list[Token]) -> list[Token]:
 
 
 def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
-    fields: dict[str, Any] = meta_paper(record, diagnostics)
+    meta = record_meta(record, diagnostics)
     found = _assign(record.lines)
     for extra in record.lines[len(_FIELDS) :]:
         diagnostics.append(
@@ -256,14 +257,13 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
                     record.lines[-1] if record.lines else None,
                 )
             )
-    if "title" in found:
-        fields["title"] = found["title"].strip()
-    if "abstract" in found:
-        fields["abstract"] = found["abstract"].strip()
-    if "authors" in found:
-        authors = parse_author_list(found["authors"])
-        fields.update(authors=authors.names, et_al=authors.et_al, affiliation=authors.affiliation)
-    return Paper(**fields)
+    return record_paper(
+        record,
+        meta,
+        title=found["title"].strip() if "title" in found else None,
+        authors=parse_author_list(found["authors"]) if "authors" in found else None,
+        abstract=found["abstract"].strip() if "abstract" in found else None,
+    )
 
 
 def sniff(text: str) -> float:

@@ -18,6 +18,7 @@ from typing import Any
 from attrs import field, frozen
 from lark import Token, Transformer
 
+from profileparse.deprecation import moved
 from profileparse.model import (
     Diagnostic,
     Paper,
@@ -129,3 +130,19 @@ def grammar_terminal(package: str, grammar: str, name: str) -> re.Pattern[str]:
     parser = Lark.open_from_package(package, grammar, ("",), parser="lalr", cache=True)
     terminal = parser.get_terminal(name)
     return re.compile(terminal.pattern.to_regexp())  # flags are inline: (?i:...)
+
+
+# The record helpers belong to the record layouts now.
+__getattr__ = moved(
+    __name__,
+    {
+        name: "profileparse.plugins.common"
+        for name in (
+            "RecordLines",
+            "meta_line",
+            "read_records",
+            "record_shape",
+            "split_broken_meta",
+        )
+    },
+)

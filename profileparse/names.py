@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
+from profileparse.deprecation import moved
+
 __all__ = [
     "INVALID",
     "MAX_NAME",
@@ -283,3 +285,10 @@ def split_person(name: str) -> PersonName:
     return PersonName(
         given=" ".join(tokens[:start]), family=" ".join(tokens[start:]), suffix=suffix
     )
+
+
+# The inline layout's title/author split lives in its plugin now.
+__getattr__ = moved(
+    __name__,
+    {"split_glued": "profileparse.plugins.inline", "GluedSplit": "profileparse.plugins.inline"},
+)
