@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.render import corpus_quality, load_records, write_overlapping_dumps  # noqa: E402
+from tests.render import all_records, corpus_quality, write_overlapping_dumps  # noqa: E402
 
 
 def build(folder: Path, db: Path, jobs: int) -> dict[str, float]:
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args()
-    records = load_records()
+    records = all_records()
     results = []
     for n in args.dumps:
         with tempfile.TemporaryDirectory() as tmp:

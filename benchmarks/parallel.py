@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.render import RENDERERS, Variations, load_records  # noqa: E402
+from tests.render import RENDERERS, Variations, all_records  # noqa: E402
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    records = load_records()
+    records = all_records()
     rng = random.Random(0)
     cli = str(Path(sys.executable).with_name("profileparse"))
     with tempfile.TemporaryDirectory() as tmp:

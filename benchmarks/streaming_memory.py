@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.render import Variations, load_records, render_profile  # noqa: E402
+from tests.render import Variations, all_records, render_profile  # noqa: E402
 
 CHILD = r"""
 import json, sys, time, contextlib, os
@@ -45,7 +45,7 @@ print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb() / 1024, "papers": cou
 
 
 def render(megabytes: int, path: Path) -> None:
-    records = load_records()
+    records = all_records()
     rng = random.Random(megabytes)
     with path.open("w", encoding="utf-8") as out:
         written = 0

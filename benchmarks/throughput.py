@@ -1,7 +1,8 @@
 """Throughput and memory: profileparse.parse against a plain-regex reference, same run.
 
-Renders dumps of 1, 10 and 100 MB per layout from ../shared/data/arxiv-sample.jsonl, then
-times profileparse.parse (to the attrs model) and benchmarks/regex_reference.py on each,
+Renders dumps of 1, 10 and 100 MB per layout from real arXiv records (the full sample
+in ../shared/data when it is there, else tests/data/arxiv-slice.jsonl), then times
+profileparse.parse (to the attrs model) and benchmarks/regex_reference.py on each,
 every run in a fresh process (so peak memory is that run's own: the process's peak
 resident memory, which includes the dump text itself). Prints a Markdown table of
 medians: MB/s, records/s, time ratio to the reference, peak RSS. Run from the
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.render import RENDERERS, Variations, load_records  # noqa: E402
+from tests.render import RENDERERS, Variations, all_records  # noqa: E402
 
 CHILD = r"""
 import json, sys, time
@@ -63,7 +64,7 @@ except ImportError:
 
 
 def render(layout: str, megabytes: int, folder: Path) -> Path:
-    records = load_records()
+    records = all_records()
     rng = random.Random(megabytes)
     parts, size = [], 0
     while size < megabytes * 1_000_000:

@@ -55,12 +55,32 @@ def sniff(text: str) -> float:
     return hits / len(lines)
 
 
-def starts(text: str) -> Iterator[int]:
+_SENTENCE_END = frozenset(".!?)]\"'”’")
+
+
+def _glued(text: str) -> Iterator[tuple[int, int]]:
+    """``Abstract:`` right after the end of a sentence, mid-line: the first line of an
+    abstracts dump glued to the last line of the text before it (``cat`` of a file with
+    no final newline)."""
+    pattern = grammar_terminal("profileparse.grammars", "abstracts.lark", "ABSTRACT")
+    for m in _LITERAL.finditer(text):
+        at = m.start() - 1  # the "A" of "Abstract"
+        if at > 0 and text[at - 1] in _SENTENCE_END and pattern.match(text, at):
+            line_start = text.rfind("\n", 0, at) + 1
+            if text[line_start:at].strip():
+                yield text.count("\n", 0, at) + 1, at - line_start + 1
+
+
+def starts(text: str) -> Iterator[int | tuple[int, int]]:
     """Lines where an abstracts dump begins after paper records (a run of two or more
     ``Abstract:`` lines: one alone is more likely an abstract that begins with the
-    word), and where paper records begin after such a run."""
+    word), where paper records begin after such a run, and where an ``Abstract:`` line
+    was glued to the end of the line before it."""
     if not _LITERAL.search(text):
         return
+    glued = list(_glued(text))
+    yield from glued
+    glued_lines = {line - 1 for line, _ in glued}  # 0-based, like i below
     seen_meta = False
     run = 0
     run_start = first = -1
@@ -70,11 +90,12 @@ def starts(text: str) -> Iterator[int]:
             continue
         if first < 0:
             first = i
-        if _is_abstract_line(line):
+        if i in glued_lines or _is_abstract_line(line):
             if run == 0:
                 run_start = i
             run += 1
-            if run == 2 and seen_meta and run_start > first:
+            # A glued line already began its dump, in the middle of the line.
+            if run == 2 and seen_meta and run_start > first and run_start not in glued_lines:
                 yield run_start + 1
         else:
             if is_meta_line(line):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from profileparse.citations import citation_keys
+from profileparse.citations import citable, citation_keys
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.model import MONTHS, Document, Paper
@@ -93,6 +93,7 @@ def _fields(paper: Paper) -> Iterator[tuple[str, str]]:
 def _entries(papers: tuple[Paper, ...], entry_type: str) -> str:
     if not isinstance(entry_type, str) or not re.fullmatch(r"[A-Za-z]+", entry_type):
         raise ValueError(f"entry_type must be letters only, got {entry_type!r}")
+    papers = citable(papers, "bibtex")
     entries = []
     for key, paper in zip(citation_keys(papers), papers, strict=True):
         body = ",\n".join(f"  {name} = {value}" for name, value in _fields(paper))

@@ -104,8 +104,7 @@ def render_meta(
     if category is None or date is None:
         raise ValueError("a meta line needs a category and a date")
     shown = "" if score is None else f"{round(score, 2):g}"
-    when = f"{MONTHS[date.month - 1]} {date.day}" + ("" if date.year is None else f", {date.year}")
-    return f"{shown}{category}{when}{'Code' if has_code else ''}"
+    return f"{shown}{category}{date.as_shown()}{'Code' if has_code else ''}"
 
 
 def is_meta_line(line: str) -> bool:

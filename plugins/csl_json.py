@@ -11,10 +11,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from profileparse.citations import citation_keys
+from profileparse.citations import citable, citation_keys
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
-from profileparse.model import MONTHS, Document, Paper
+from profileparse.model import Document, Paper
 from profileparse.names import split_person
 
 
@@ -40,7 +40,7 @@ def _item(key: str, paper: Paper, item_type: str) -> dict[str, Any]:
             item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
         else:
             # CSL date-parts must start with a year; a yearless date is shown as written.
-            item["issued"] = {"literal": f"{MONTHS[d.month - 1]} {d.day}"}
+            item["issued"] = {"literal": d.as_shown()}
     if paper.abstract:
         item["abstract"] = paper.abstract
     if paper.category:
@@ -56,6 +56,7 @@ def _item(key: str, paper: Paper, item_type: str) -> dict[str, Any]:
 
 
 def _items(papers: tuple[Paper, ...], item_type: str, indent: int | None) -> str:
+    papers = citable(papers, "csl-json")
     keys = citation_keys(papers)
     items = [_item(k, p, item_type) for k, p in zip(keys, papers, strict=True)]
     return json.dumps(items, indent=indent, ensure_ascii=False) + "\n"

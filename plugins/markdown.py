@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -46,7 +47,8 @@ def dump_many(documents: Iterable[Document], /) -> Iterator[str]:
 def _page(document: Document, level: int) -> str:
     out: list[str] = []
     profile = document.profile
-    title = profile.name if profile and profile.name else (document.source or "Papers")
+    named = document.source and os.path.basename(document.source)
+    title = profile.name if profile and profile.name else (named or "Papers")
     out += [f"{'#' * level} {escape(title)}", ""]
     if profile is not None:
         out += ["| metric | value |", "| --- | --- |"]
@@ -70,7 +72,7 @@ def _page(document: Document, level: int) -> str:
         if paper.affiliation:
             facts.append(escape(paper.affiliation))
         if paper.date is not None:
-            facts.append(paper.date.isoformat())
+            facts.append(paper.date.as_shown())
         if paper.category:
             facts.append(f"`{paper.category}`")
         if paper.has_code:

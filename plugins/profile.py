@@ -90,9 +90,10 @@ class HeaderLine:
 @frozen
 class Header:
     """The header: the profile, its diagnostics, and any records found inside it (free
-    text after the metrics is the first record, whose meta line is damaged)."""
+    text after the metrics is the first record, whose meta line is damaged; text with
+    no metric at all is no header, only the end of a record)."""
 
-    profile: Profile
+    profile: Profile | None
     diagnostics: tuple[Diagnostic, ...]
     papers: tuple[Paper, ...]
 
@@ -146,6 +147,13 @@ class ProfileTransformer(Transformer[Token, Any]):
         fields: dict[str, Any] = {}
         diagnostics: list[Diagnostic] = []
         papers: list[Paper] = []
+        if all(line.field == "name" for line in children):
+            # No category, no metric: not a header but half a page pasted, starting
+            # inside the first paper record. Never take its title as the name.
+            tokens = [as_line(line.token) for line in children]
+            record = RecordLines(tokens[0], tuple(tokens[1:]), False)
+            paper = _paper(record, diagnostics, headless=True)
+            return Header(None, tuple(diagnostics), (paper,))
         # Free text after the metrics is not header: the first record, whose meta line
         # is damaged and so was not recognised as one.
         metrics_seen = False
@@ -233,10 +241,23 @@ def _record_lines(children: list[Token]) -> list[Token]:
     return children[:1] + (body_lines(children[1]) if len(children) > 1 else [])
 
 
-def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
-    meta = record_meta(record, diagnostics)
-    found = _assign(record.lines)
-    for extra in record.lines[len(_FIELDS) :]:
+def _paper(record: RecordLines, diagnostics: list[Diagnostic], headless: bool = False) -> Paper:
+    """The paper a record shows. ``headless``: the text begins inside this record, so
+    it has no meta line and ``record.meta`` is its first text line."""
+    lines = record.lines
+    if headless:
+        lines = (record.meta, *record.lines)
+        last = lines[-1]
+        message = (
+            "the text starts inside a paper record: its meta line is missing (half a page "
+            "pasted?); these lines were read as the rest of that record"
+        )
+        diagnostics.append(diagnostic(Severity.ERROR, "missing-meta", message, record.meta, last))
+        meta = None
+    else:
+        meta = record_meta(record, diagnostics)
+    found = _assign(lines)
+    for extra in lines[len(_FIELDS) :]:
         diagnostics.append(
             diagnostic(
                 Severity.WARNING,
@@ -254,7 +275,7 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
                     f"missing-{name}",
                     f"this record has no {name} line",
                     record.meta,
-                    record.lines[-1] if record.lines else None,
+                    lines[-1] if lines else None,
                 )
             )
     return record_paper(
@@ -338,6 +359,7 @@ def register_layouts(register: Any) -> None:
                 **CODES,
                 "header": "a header line given twice, or a value out of range",
                 "paper-count": "the header's paper count differs from the records that follow",
+                "missing-meta": "the text starts inside a record; its meta line is missing",
             },
         )
     )

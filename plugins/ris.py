@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from profileparse.citations import citable
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.model import Document, Paper
@@ -38,6 +39,8 @@ def _record(paper: Paper, kind: str) -> list[str]:
         lines.append(f"AB  - {paper.abstract}")
     if paper.et_al:
         lines.append("N1  - author list truncated (et al.)")
+    if paper.has_code:
+        lines.append("N1  - code available")
     lines.append("ER  - ")
     return lines
 
@@ -48,7 +51,7 @@ def dump(document: Document, /, *, type: str = "GEN") -> str:
     if not kind.isalpha() or len(kind) > 6:
         raise ValueError(f"type must be a RIS reference type like GEN or JOUR, got {type!r}")
     lines: list[str] = []
-    for paper in document.papers:
+    for paper in citable(document.papers, "ris"):
         lines += _record(paper, kind)
         lines.append("")
     return "\r\n".join(lines)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         UnknownFormatError,
         UnknownLayoutError,
     )
-    from profileparse.formats import Format
+    from profileparse.formats import Format, SkippedRecordsWarning
     from profileparse.hookspecs import hookimpl
     from profileparse.layouts import Layout, LayoutResult
     from profileparse.model import (
@@ -76,6 +76,7 @@ __all__ = [
     "Profile",
     "ProfileparseError",
     "Severity",
+    "SkippedRecordsWarning",
     "Span",
     "UnknownFormatError",
     "UnknownLayoutError",
@@ -101,6 +102,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "CorpusError": "profileparse.errors",
     "FormatOptionError": "profileparse.errors",
+    "SkippedRecordsWarning": "profileparse.formats",
     "ProfileparseError": "profileparse.errors",
     "UnknownFormatError": "profileparse.errors",
     "UnknownLayoutError": "profileparse.errors",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
+from collections.abc import Iterable
 
+from profileparse.formats import SkippedRecordsWarning
 from profileparse.model import Paper
 from profileparse.names import split_person
 
-__all__ = ["citation_keys"]
+__all__ = ["citable", "citation_keys"]
 
 _STOP = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "is"})
 
@@ -51,3 +54,19 @@ def _suffix(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("a") + rest) + letters
     return letters
+
+
+def citable(papers: Iterable[Paper], format_name: str) -> tuple[Paper, ...]:
+    """The papers a bibliography can hold: those with a title. The others (abstract-only
+    records) are left out with a :class:`~profileparse.formats.SkippedRecordsWarning`
+    that says how many."""
+    papers = tuple(papers)
+    kept = tuple(p for p in papers if p.title)
+    if len(kept) < len(papers):
+        warnings.warn(
+            f"{format_name}: left out {len(papers) - len(kept)} record(s) with no title "
+            "(abstract-only); a bibliography entry needs one",
+            SkippedRecordsWarning,
+            stacklevel=3,
+        )
+    return kept

@@ -110,6 +110,26 @@ format_options_option = click.option(
     callback=_check_options,
     help="An option for the format (repeatable).",
 )
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import codecs
+
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
+
+
+encoding_option = click.option(
+    "--encoding",
+    default=None,
+    callback=_check_encoding,
+    metavar="NAME",
+    help="Read files in this encoding (cp1252, latin-1, ...); default UTF-8, or UTF-16 with a BOM.",
+)
 jobs_option = click.option(
     "-j",
     "--jobs",
@@ -136,7 +156,7 @@ def _read(path: str, options: dict[str, Any]) -> list[Document]:
     except ParseError as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise InputError(f"{path}: error: cannot read: {exc.strerror or exc}") from None
 
 
 def _read_or_fail(path: str, options: dict[str, Any]) -> list[Document] | str:
@@ -198,11 +218,43 @@ def _write_atomic(target: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
+        os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+@contextlib.contextmanager
+def notes() -> Iterator[None]:
+    """Show what formats say they left out (``SkippedRecordsWarning``) as notes on
+    stderr, once the output is written."""
+    import warnings
+
+    from profileparse.formats import SkippedRecordsWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SkippedRecordsWarning)
+        yield
+    for warning in caught:
+        if issubclass(warning.category, SkippedRecordsWarning):
+            click.echo(f"note: {warning.message}", err=True)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions a new file gets from ``open()`` (0666 less the umask), or those
+    of the file it replaces: a temporary file is created 0600 whatever the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _report(doc: Document, path: str, stream: TextIO) -> None:
@@ -282,6 +334,7 @@ def main() -> None:
     help="Year to give dates shown without one ('Apr 7').",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not print diagnostics.")
+@encoding_option
 @jobs_option
 def parse_command(
     paths: tuple[str, ...],
@@ -292,6 +345,7 @@ def parse_command(
     strict: bool,
     reference_year: int | None,
     quiet: bool,
+    encoding: str | None,
     jobs: int | None,
 ) -> None:
     """Parse dumps (files, folders of .txt files, or - for stdin) and export them.
@@ -302,14 +356,19 @@ def parse_command(
     inputs = _expand(paths)
     fmt = get_registry().format(format_name)
     fmt.check_options(format_options)
-    options = {"layout": layout, "strict": strict, "reference_year": reference_year}
+    options = {
+        "layout": layout,
+        "strict": strict,
+        "reference_year": reference_year,
+        "encoding": encoding,
+    }
     if (
         fmt.streaming
         and output is None
         and not strict
         and all(p != STDIN and Path(p).stat().st_size >= STREAM_BYTES for p in inputs)
     ):
-        _stream(inputs, fmt, format_options, layout, reference_year, quiet)
+        _stream(inputs, fmt, format_options, options, quiet)
         return
     failures: list[str] = []
     errors = False
@@ -321,38 +380,50 @@ def parse_command(
             _report(doc, path, sys.stderr)
         outputs.append((path, doc))
     try:
-        if per_file:
-            assert output is not None
-            _write_each(outputs, Path(output), fmt, format_options)
-        elif outputs:
-            documents = [doc for _, doc in outputs]
-            if len(inputs) > 1 or len(documents) > 1:
-                text = "".join(fmt.render_many(documents, **format_options))
-            else:
-                text = fmt.render(documents[0], **format_options)
-            if output is None:
-                click.echo(text, nl=False)
-            else:
-                target = Path(output)
-                if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
-                    raise click.UsageError(f"refusing to overwrite the input {output!r}")
-                _write_atomic(target, text)
+        with notes():
+            _write_outputs(outputs, inputs, output, fmt, format_options, per_file)
     except OSError as exc:
         raise click.ClickException(
             f"cannot write {exc.filename or output}: {exc.strerror or exc}"
         ) from None
     for message in failures:
-        click.echo(f"error: {message}", err=True)
+        click.echo(message, err=True)
     if failures or errors:
         sys.exit(1)
+
+
+def _write_outputs(
+    outputs: list[tuple[str, Document]],
+    inputs: list[str],
+    output: str | None,
+    fmt: Format,
+    format_options: dict[str, Any],
+    per_file: bool,
+) -> None:
+    """Write every document: one file each into a folder, or one output for all."""
+    if per_file:
+        assert output is not None
+        _write_each(outputs, Path(output), fmt, format_options)
+    elif outputs:
+        documents = [doc for _, doc in outputs]
+        if len(inputs) > 1 or len(documents) > 1:
+            text = "".join(fmt.render_many(documents, **format_options))
+        else:
+            text = fmt.render(documents[0], **format_options)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            target = Path(output)
+            if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
+                raise click.UsageError(f"refusing to overwrite the input {output!r}")
+            _write_atomic(target, text)
 
 
 def _stream(
     inputs: list[str],
     fmt: Format,
     options: dict[str, Any],
-    layout: str | None,
-    reference_year: int | None,
+    parse_options: dict[str, Any],
     quiet: bool,
 ) -> None:
     """Write a streaming format paper by paper, so a huge dump never sits in memory whole:
@@ -365,7 +436,12 @@ def _stream(
         from profileparse.streaming import iter_papers
 
         for path in inputs:
-            stream = iter_papers(path, layout=layout, reference_year=reference_year)
+            stream = iter_papers(
+                path,
+                layout=parse_options["layout"],
+                reference_year=parse_options["reference_year"],
+                encoding=parse_options["encoding"],
+            )
             batch: list[Paper] = []
             for paper in stream:
                 batch.append(paper)
@@ -419,7 +495,8 @@ def _write_each(
     callback=_check_layout,
     help="Layout of the dumps (default: detect each).",
 )
-def check_command(paths: tuple[str, ...], layout: str | None) -> None:
+@encoding_option
+def check_command(paths: tuple[str, ...], layout: str | None, encoding: str | None) -> None:
     """Report problems in dumps as FILE:LINE:COL: SEVERITY: MESSAGE.
 
     Exits 1 when any dump has an error (warnings alone exit 0).
@@ -428,7 +505,7 @@ def check_command(paths: tuple[str, ...], layout: str | None) -> None:
     failures: list[str] = []
     errors = warnings = 0
     count = 0
-    for path, doc in _documents(inputs, {"layout": layout}, failures):
+    for path, doc in _documents(inputs, {"layout": layout, "encoding": encoding}, failures):
         count += 1
         _report(doc, path, sys.stdout)
         errors += len(doc.errors)

@@ -16,6 +16,7 @@ from profileparse.cli import (
     _expand,
     _progress,
     _write_atomic,
+    encoding_option,
     format_option,
     format_options_option,
     jobs_option,
@@ -87,12 +88,14 @@ def _corpus_errors() -> Iterator[None]:
     help="Abstract similarity (0-100) that links an abstract-only record to a paper "
     "[default: 85, or what the corpus was built with].",
 )
+@encoding_option
 @jobs_option
 def build_command(
     paths: tuple[str, ...],
     output: str,
     corpus_format: str | None,
     threshold: float | None,
+    encoding: str | None,
     jobs: int | None,
 ) -> None:
     """Add dumps (files or folders of .txt files) to a corpus, creating it if needed.
@@ -121,6 +124,7 @@ def build_command(
                 result = store.add_files(
                     inputs,
                     jobs=jobs or os.cpu_count() or 1,
+                    encoding=encoding,
                     progress=(lambda _: progress.advance(0)) if progress is not None else None,
                 )
             finally:
@@ -141,7 +145,7 @@ def build_command(
                 )
             stats = store.stats()
     for message in result.failed:
-        click.echo(f"error: {message.splitlines()[0]}", err=True)
+        click.echo(message.splitlines()[0], err=True)
     for source, count in result.with_errors:
         click.echo(f"{source}: {count} parse error(s); see 'profileparse check {source}'", err=True)
     problems = []

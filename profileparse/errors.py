@@ -63,7 +63,7 @@ class ParseError(ProfileparseError, ValueError):
 
     def _render(self) -> str:
         where = f"{self.source or '<input>'}:{self.line}:{self.column}"
-        out = f"{where}: {self.message}"
+        out = f"{where}: error: {self.message}"  # the form every diagnostic is shown in
         if self.text:
             shown = self.text if len(self.text) <= 120 else self.text[:117] + "..."
             caret = " " * min(max(self.column - 1, 0), len(shown)) + "^"

@@ -14,7 +14,7 @@ from profileparse.errors import FormatOptionError
 if TYPE_CHECKING:
     from profileparse.model import Document
 
-__all__ = ["DumpFunction", "DumpManyFunction", "Format"]
+__all__ = ["DumpFunction", "DumpManyFunction", "Format", "SkippedRecordsWarning"]
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 
@@ -26,6 +26,11 @@ DumpFunction = Callable[..., str | bytes]
 #: one output (one JSON array, one CSV header, citation keys unique across them all),
 #: yielding the text in pieces. It takes the same options as ``dump``.
 DumpManyFunction = Callable[..., Iterator[str]]
+
+
+class SkippedRecordsWarning(UserWarning):
+    """A format left records out (a bibliography entry needs a title); the message says
+    how many. The command line shows it as a note on stderr."""
 
 
 def _check_name(instance: Any, attribute: Any, value: str) -> None:

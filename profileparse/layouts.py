@@ -63,8 +63,9 @@ class Layout:
     package: str = "profileparse.grammars"
     #: ``starts(text) -> line numbers``: where, in a text that may hold several dumps
     #: pasted together, a dump of this layout begins (or one of its dumps ends and
-    #: another begins). 1-based; the text is normalised (``\n`` line ends).
-    starts: Callable[[str], Iterable[int]] | None = None
+    #: another begins). 1-based; the text is normalised (``\n`` line ends). A
+    #: ``(line, column)`` pair says a dump begins in the middle of that line.
+    starts: Callable[[str], Iterable[int | tuple[int, int]]] | None = None
     #: ``record_start(line) -> bool``: whether a record may begin at this line, so a
     #: huge dump can be parsed in pieces cut there. None: the dump is parsed whole.
     record_start: Callable[[str], bool] | None = None

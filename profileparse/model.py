@@ -84,6 +84,11 @@ class PaperDate:
     def __str__(self) -> str:
         return self.isoformat()
 
+    def as_shown(self) -> str:
+        """The date as the site writes it: ``Jun 29, 2023``, or ``Apr 7`` without a year."""
+        shown = f"{MONTHS[self.month - 1]} {self.day}"
+        return shown if self.year is None else f"{shown}, {self.year}"
+
     def _key(self) -> tuple[int, int, int]:
         return (10_000 if self.year is None else self.year, self.month, self.day)
 
@@ -147,6 +152,12 @@ class DiagnosticCode(str, enum.Enum):
     """The text holds more than one dump; ``parse_all`` reads each on its own."""
     SYNTAX = "syntax"
     """A layout's grammar could not read a line (a bug in that layout)."""
+    BINARY = "binary"
+    """The file is binary (a NUL byte, or mostly undecodable), not a text dump."""
+    EMPTY = "empty"
+    """The dump has no text (an empty or blank file)."""
+    GLUED = "glued-dumps"
+    """A dump starts in the middle of a line: files joined without a final newline."""
 
     def __str__(self) -> str:
         return self.value

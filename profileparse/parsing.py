@@ -6,7 +6,6 @@ its dumps start, its whole-dump checks) comes from the registered :class:`Layout
 
 from __future__ import annotations
 
-import codecs
 import functools
 import os
 from pathlib import Path
@@ -20,6 +19,7 @@ from profileparse.errors import ParseError
 from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, DiagnosticCode, Document, Paper, Severity
 from profileparse.registry import get_registry
+from profileparse.text import BOM, binary, decode, normalise
 
 __all__ = [
     "ParseOptions",
@@ -35,21 +35,6 @@ __all__ = [
     "parse_file",
     "parse_text",
 ]
-
-_BOM = "\ufeff"
-
-
-def normalise(text: str) -> str:
-    """The text the grammars read: no BOM, ``\\n`` line ends, no trailing white space on
-    any line, and a final newline. Line numbers and the columns of content are unchanged."""
-    if text.startswith(_BOM):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return "".join(line.rstrip() + "\n" for line in lines)
 
 
 def _fast_plugins() -> dict[str, Any] | None:
@@ -100,6 +85,8 @@ class ParseOptions:
     strict: bool = False
     #: The year given to dates shown without one (``Apr 7``).
     reference_year: int | None = None
+    #: How to read bytes (``cp1252``, ...); None reads UTF-8, or UTF-16 with a BOM.
+    encoding: str | None = None
 
 
 # --- the walk from text to model ------------------------------------------------------
@@ -124,24 +111,41 @@ def parse_text(
 
     ``found`` are diagnostics from decoding the bytes (``decode``). ``checks=False``
     leaves out the whole-dump checks, for a piece of a dump (streaming)."""
+    if binary(found):
+        return [Document(source=options.source, diagnostics=found)]
     prepared = normalise(text)
-    starts = _starts(prepared) if split else [1]
+    starts = _starts(prepared) if split else [(1, 1)]
     documents = []
-    for first, part in _parts(prepared, starts):
+    for (first, column), part in zip(starts, _parts(prepared, starts), strict=True):
         last = part.count("\n")  # the part keeps the whole text's line numbers
         mine = found if len(starts) == 1 else tuple(d for d in found if first <= d.line <= last)
+        if column > 1:
+            mine = (*mine, _glued(first, column))
         documents.append(_parse_dump(part, options, mine, checks=checks))
     return documents
+
+
+def _glued(line: int, column: int) -> Diagnostic:
+    message = (
+        f"a new dump starts at column {column} of this line: the files were joined without "
+        "a final newline (cat?); the line is read as two"
+    )
+    return Diagnostic(Severity.WARNING, DiagnosticCode.GLUED, message, line, column)
 
 
 def _parse_dump(
     prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...], *, checks: bool = True
 ) -> Document:
     """Steps 3 to 5 for one dump."""
+    if not prepared.strip():
+        empty = Diagnostic(Severity.WARNING, DiagnosticCode.EMPTY, "the dump is empty", 1)
+        return Document(source=options.source, layout=options.layout, diagnostics=(*found, empty))
     name = options.layout if options.layout is not None else detect(prepared)
     if name is None:
         document = Document(
-            source=options.source, layout=None, diagnostics=(*found, *_no_layout(prepared))
+            source=options.source,
+            layout=None,
+            diagnostics=sorted((*found, *_no_layout(prepared)), key=lambda d: (d.line, d.column)),
         )
     else:
         layout = get_registry().layout(name)
@@ -186,28 +190,36 @@ def dump_starts(text: str) -> list[int]:
     """The 1-based lines where each dump pasted into ``text`` begins (``[1]`` for one):
     wherever a registered layout says a dump of its kind begins (a profile header after
     other text, a run of ``Abstract:`` lines after paper records, ...)."""
-    return _starts(normalise(text))
+    return sorted({line for line, _ in _starts(normalise(text))})
 
 
-def _starts(prepared: str) -> list[int]:
-    starts = {1}
+def _starts(prepared: str) -> list[tuple[int, int]]:
+    """Where dumps begin: (line, column), the column 1 unless a dump begins mid-line."""
+    starts = {(1, 1)}
     for entry in get_registry().layouts.values():
         if entry.item.starts is not None:
-            starts.update(entry.item.starts(prepared))
+            for start in entry.item.starts(prepared):
+                starts.add(start if isinstance(start, tuple) else (start, 1))
     return sorted(starts)
 
 
-def _parts(prepared: str, starts: list[int]) -> list[tuple[int, str]]:
+def _parts(prepared: str, starts: list[tuple[int, int]]) -> list[str]:
     """Each dump's text, with the other dumps' lines blanked out so line numbers stay
-    those of the whole text: (first line, text)."""
+    those of the whole text (a dump that begins mid-line starts its line there)."""
     if len(starts) == 1:
-        return [(1, prepared)]
+        return [prepared]
     lines = prepared[:-1].split("\n")  # prepared text ends in exactly one "\n" per line
-    ends = [*starts[1:], len(lines) + 1]
-    return [
-        (start, "\n" * (start - 1) + "".join(line + "\n" for line in lines[start - 1 : end - 1]))
-        for start, end in zip(starts, ends, strict=True)
-    ]
+    parts = []
+    for (line, column), (end, end_column) in zip(
+        starts, [*starts[1:], (len(lines) + 1, 1)], strict=True
+    ):
+        own = lines[line - 1 : end - 1]
+        if end_column > 1:  # the next dump begins inside line `end`
+            own.append(lines[end - 1][: end_column - 1])
+        if own:
+            own[0] = own[0][column - 1 :]
+        parts.append("\n" * (line - 1) + "".join(text + "\n" for text in own))
+    return parts
 
 
 # --- step 3: which layout -------------------------------------------------------------
@@ -250,8 +262,6 @@ def _no_layout_message() -> str:
 
 
 def _no_layout(prepared: str) -> tuple[Diagnostic, ...]:
-    if not prepared.strip():
-        return ()
     return (
         Diagnostic(
             Severity.ERROR,
@@ -265,7 +275,7 @@ def _no_layout(prepared: str) -> tuple[Diagnostic, ...]:
 
 
 def _first_line(text: str) -> str:
-    return text.lstrip(_BOM).split("\n", 1)[0].rstrip("\r")
+    return text.lstrip(BOM).split("\n", 1)[0].rstrip("\r")
 
 
 def _line_count(text: str) -> int:
@@ -299,7 +309,7 @@ def parse(
 
 def _parse_one(prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
     """:func:`parse` of a normalised text: one document, warning when it holds several."""
-    starts = _starts(prepared)
+    starts = [line for line, _ in _starts(prepared)]
     if len(starts) > 1:
         where = ", ".join(str(n) for n in starts[1:])
         found = (
@@ -334,7 +344,7 @@ def parse_all(
 def parse_bytes(data: bytes, options: ParseOptions) -> list[Document]:
     """The bytes of a file (UTF-8 or UTF-16 with a BOM), one document per dump in it:
     what the command line, the corpus and :func:`parse_file` read files with."""
-    text, found = decode(data)
+    text, found = decode(data, encoding=options.encoding)
     return parse_text(text, options, found)
 
 
@@ -389,56 +399,21 @@ def parse_file(
     source: str | None = None,
     strict: bool = False,
     reference_year: int | None = None,
+    encoding: str | None = None,
 ) -> Document:
     """Read ``path`` and :func:`parse` it.
 
     The file is read as UTF-8 (a BOM is fine), or as UTF-16 when it starts with a UTF-16
-    BOM. Bytes that are not UTF-8 become ``encoding`` errors naming the line, column and
-    byte (shown as U+FFFD in the text); the rest of the file is still parsed. ``source``
-    defaults to the path as given; the other options are those of :func:`parse`.
+    BOM, or in ``encoding`` (``"cp1252"``, ...) when given. Bytes that do not decode
+    become ``encoding`` errors naming the line, column and byte (shown as U+FFFD in the
+    text); the rest of the file is still parsed. A binary file gives one ``binary``
+    error. ``source`` defaults to the path as given; the other options are those of
+    :func:`parse`.
     """
-    text, found = decode(Path(path).read_bytes())
     options = ParseOptions(
-        layout, os.fspath(path) if source is None else source, strict, reference_year
+        layout, os.fspath(path) if source is None else source, strict, reference_year, encoding
     )
+    text, found = decode(Path(path).read_bytes(), encoding=encoding)
+    if binary(found):
+        return Document(source=options.source, diagnostics=found)
     return _parse_one(normalise(text), options, found)
-
-
-def decode(data: bytes, offset: int = 0) -> tuple[str, tuple[Diagnostic, ...]]:
-    """``data`` as text, with an ``encoding`` error for each line that is not UTF-8.
-
-    ``offset`` is where ``data`` starts in its file, for the byte offsets reported."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), ()
-        except UnicodeDecodeError:
-            pass  # a UTF-16 BOM on something else: report it as bytes below
-    try:
-        return data.decode("utf-8-sig"), ()
-    except UnicodeDecodeError:
-        pass
-    # Decode line by line so each bad line is reported once and the work stays linear.
-    found: list[Diagnostic] = []
-    lines = data.split(b"\n")
-    if lines[0].startswith(codecs.BOM_UTF8):
-        lines[0] = lines[0][len(codecs.BOM_UTF8) :]
-        offset += len(codecs.BOM_UTF8)
-    decoded = []
-    for number, raw in enumerate(lines, start=1):
-        try:
-            decoded.append(raw.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-            found.append(
-                Diagnostic(
-                    Severity.ERROR,
-                    DiagnosticCode.ENCODING,
-                    f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {offset + exc.start} "
-                    "cannot be decoded (shown as U+FFFD); is the file Latin-1 or cp1252?",
-                    number,
-                    column,
-                )
-            )
-            decoded.append(raw.decode("utf-8", "replace"))
-        offset += len(raw) + 1
-    return "\n".join(decoded), tuple(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
@@ -53,9 +54,22 @@ class Entry(Generic[T]):
     origin: str
 
 
-def get_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
-    """A new plugin manager with the built-in plugins and (by default) every installed
-    plugin from the ``profileparse`` entry-point group."""
+#: Set (to anything but empty or 0) to load only the built-in plugins, as pytest's
+#: PYTEST_DISABLE_PLUGIN_AUTOLOAD does: for tests, and to rule out a broken plugin.
+DISABLE_AUTOLOAD = "PROFILEPARSE_DISABLE_PLUGIN_AUTOLOAD"
+
+
+def autoload() -> bool:
+    """Whether installed third-party plugins are loaded (see ``DISABLE_AUTOLOAD``)."""
+    return os.environ.get(DISABLE_AUTOLOAD, "") in ("", "0")
+
+
+def get_plugin_manager(*, load_entry_points: bool | None = None) -> pluggy.PluginManager:
+    """A new plugin manager with the built-in plugins and every installed plugin from
+    the ``profileparse`` entry-point group (unless ``load_entry_points`` is False, or
+    it is None and ``PROFILEPARSE_DISABLE_PLUGIN_AUTOLOAD`` is set)."""
+    if load_entry_points is None:
+        load_entry_points = autoload()
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     for module_name in builtin_plugins():

@@ -11,8 +11,9 @@ from typing import IO
 import attrs
 
 from profileparse.model import Diagnostic, Document, Paper, Profile, Span
-from profileparse.parsing import ParseOptions, decode, detect, normalise, parse_text
+from profileparse.parsing import ParseOptions, detect, parse_text
 from profileparse.registry import get_registry
+from profileparse.text import decode, normalise
 
 __all__ = ["PaperStream", "iter_papers"]
 
@@ -44,13 +45,17 @@ class PaperStream:
         source: str | None,
         reference_year: int | None,
         head: bytes,
+        encoding: str | None = None,
     ) -> None:
         self.source = source
         self.profile: Profile | None = None
         self.diagnostics: list[Diagnostic] = []
         self._lines = lines
         self._reference_year = reference_year
-        self.layout = layout if layout is not None else detect(normalise(decode(head)[0]))
+        self._encoding = encoding
+        self.layout = (
+            layout if layout is not None else detect(normalise(decode(head, 0, encoding)[0]))
+        )
         self.count = 0
         self._papers = self._generate()
 
@@ -91,13 +96,13 @@ class PaperStream:
     def _generate(self) -> Iterator[Paper]:
         options = ParseOptions(self.layout, self.source, False, self._reference_year)
         if self.layout is None:
-            text, found = decode(b"".join(self._lines))  # the lines replay the head too
+            text, found = decode(b"".join(self._lines), 0, self._encoding)  # with the head
             (doc,) = parse_text(text, options, found, split=False)
             self.diagnostics.extend(doc.diagnostics)
             return
         layout = get_registry().layout(self.layout)
         for offset, position, data in self._chunks(layout.record_start):
-            text, found = decode(data, position)
+            text, found = decode(data, position, self._encoding)
             (doc,) = parse_text(text, options, found, split=False, checks=False)
             if doc.profile is not None and self.profile is None:
                 self.profile = attrs.evolve(doc.profile, span=_shift_span(doc.profile.span, offset))
@@ -109,6 +114,7 @@ class PaperStream:
                 yield attrs.evolve(paper, span=_shift_span(paper.span, offset)) if offset else paper
         if layout.check is not None:  # checks that need the whole dump, once
             self.diagnostics.extend(layout.check(self.profile, self.count))
+        self.diagnostics.sort(key=lambda d: (d.line, d.column))
 
 
 def iter_papers(
@@ -116,13 +122,16 @@ def iter_papers(
     *,
     layout: str | None = None,
     reference_year: int | None = None,
+    encoding: str | None = None,
 ) -> PaperStream:
     """Read a dump incrementally and yield each :class:`Paper` as its record completes.
 
     ``source`` is a path or an open file (binary or text). Memory stays flat in the size of
     the file: about a megabyte of text is parsed at a time. The layout is detected from the
-    first 64 KB unless given. A file holding several dumps is read as one.
+    first 64 KB unless given. A file holding several dumps is read as one. ``encoding``
+    reads the bytes in that encoding instead of UTF-8 (see :func:`parse_file`).
     """
+    wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     opened: IO[bytes] | None = None
     if isinstance(source, (str, os.PathLike)):
         opened = open(source, "rb")  # noqa: SIM115 (closed when the stream ends)
@@ -133,6 +142,11 @@ def iter_papers(
         name = getattr(source, "name", None)
     if isinstance(source, io.TextIOBase):
         lines: Iterator[bytes] = (line.encode("utf-8") for line in source)
+    elif wide:  # lines cannot be split on b"\n": read them as text, pass them on as UTF-8
+        assert encoding is not None
+        wrapped = io.TextIOWrapper(handle, encoding=encoding, errors="replace")
+        lines = (line.encode("utf-8") for line in wrapped)
+        encoding = None
     else:
         start = handle.read(2)
         if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
@@ -147,6 +161,7 @@ def iter_papers(
         source=name if isinstance(name, str) else None,
         reference_year=reference_year,
         head=head,
+        encoding=encoding,
     )
 
 

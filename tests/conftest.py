@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from profileparse import Document
-from tests.render import SHARED
+from tests.render import DATA
 
 pytest_plugins = ["pytester"]
 
-SEEDS = SHARED / "seeds"
-EXPECTED = SHARED / "expected"
+# The project's tests see the built-in plugins only, whatever else is installed; the
+# tests of third-party plugins clear this for the processes they start.
+os.environ["PROFILEPARSE_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+
+SEEDS = DATA / "seeds"
+EXPECTED = DATA / "expected"
 HERE = Path(__file__).resolve().parent
 
 
@@ -59,3 +64,10 @@ def install_distribution(site: Path, name: str, version: str, entry: str, module
     (info / "entry_points.txt").write_text(
         f"[profileparse]\n{entry} = {module}\n", encoding="utf-8"
     )
+
+
+def plugin_env(site: Path) -> dict[str, str]:
+    """The environment for a process that should load the plugins installed in ``site``."""
+    env = dict(os.environ, PYTHONPATH=str(site))
+    env.pop("PROFILEPARSE_DISABLE_PLUGIN_AUTOLOAD", None)
+    return env

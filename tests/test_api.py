@@ -77,9 +77,11 @@ def test_text_that_fits_no_layout_is_a_diagnostic_not_a_traceback() -> None:
         profileparse.parse("hello\nworld\n", strict=True)
 
 
-def test_empty_text_is_an_empty_document() -> None:
-    doc = profileparse.parse("")
-    assert doc.papers == () and doc.diagnostics == ()
+def test_empty_or_blank_text_is_an_empty_document_with_a_warning() -> None:
+    for text in ("", "\n \n\t\n"):
+        doc = profileparse.parse(text, strict=True)  # a warning never raises
+        assert doc.papers == () and doc.ok
+        assert [(d.code, d.severity, d.line) for d in doc.diagnostics] == [("empty", "warning", 1)]
 
 
 def test_strict_raises_parse_error_with_line_column_and_text() -> None:
@@ -92,7 +94,7 @@ def test_strict_raises_parse_error_with_line_column_and_text() -> None:
     err = info.value
     assert isinstance(err, ValueError)
     assert (err.line, err.column, err.text) == (19, 1, "LG Feb 29th")
-    assert str(err).startswith("ada.txt:19:1: malformed meta line")
+    assert str(err).startswith("ada.txt:19:1: error: malformed meta line")
     assert "LG Feb 29th" in str(err)
 
 

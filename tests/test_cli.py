@@ -73,7 +73,7 @@ def test_parse_strict_fails_with_a_located_message(tmp_path: Path) -> None:
     path.write_text("CLJun 29, 2023\nA Title\n\nAda Lovelace\n", encoding="utf-8")
     code, out, err = run("parse", "--strict", "--layout", "profile", str(path))
     assert code == 1 and out == ""
-    assert f"{path}:1:1: this record has no abstract line\n    CLJun 29, 2023\n" in err
+    assert f"{path}:1:1: error: this record has no abstract line\n    CLJun 29, 2023\n" in err
 
 
 def test_usage_errors_exit_2(seeds: list[Path], tmp_path: Path) -> None:

@@ -77,12 +77,12 @@ def test_export_through_other_formats(seeds_db: Path) -> None:
     import jsonschema
     import rispy
 
-    from tests.render import SHARED
+    from tests.render import DATA
 
     ris = _run("corpus", "export", str(seeds_db), "-f", "ris")
     assert ris.exit_code == 0 and len(rispy.loads(ris.stdout)) == 51
     csl = json.loads(_run("corpus", "export", str(seeds_db), "-f", "csl-json").stdout)
-    schema = json.loads((SHARED / "data" / "csl-data.json").read_text(encoding="utf-8"))
+    schema = json.loads((DATA / "csl-data.json").read_text(encoding="utf-8"))
     jsonschema.validate(csl, schema)
     assert len(csl) == 51
     rows = _run("corpus", "export", str(seeds_db), "-f", "jsonl").stdout.splitlines()

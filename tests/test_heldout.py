@@ -49,5 +49,5 @@ def test_rendered_dumps_parse_exactly(layout: str, records: list[dict[str, objec
                     )
     accuracy = right / total
     print(f"{layout}: {right}/{total} records exact ({accuracy:.4%}); wrong fields {dict(wrong)}")
-    assert total > 8000
+    assert total > 3000
     assert accuracy >= 0.995, "\n".join(examples)

@@ -6,7 +6,6 @@ the core."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import install_distribution
+from tests.conftest import install_distribution, plugin_env
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "layout-plugins.md"
 
@@ -52,7 +51,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(site: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(site))
+    env = plugin_env(site)
     return subprocess.run(
         [sys.executable, *args], capture_output=True, text=True, env=env, cwd=cwd, check=False
     )

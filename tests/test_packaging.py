@@ -38,18 +38,61 @@ def test_wheel_contains_grammars_plugins_and_types(wheel: Path) -> None:
     assert not any(n.startswith(("tests/", "grammars/", "plugins/")) for n in names)
 
 
-@pytest.fixture(scope="module")
-def env_dir(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with nothing but the wheel (and its dependencies) installed."""
+def _venv(tmp_path_factory: pytest.TempPathFactory, *requirements: str) -> Path:
+    """A fresh venv with these requirements (and their dependencies) installed."""
     env_dir = tmp_path_factory.mktemp("venv") / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     pip = subprocess.run(
-        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", *requirements],
         capture_output=True,
         text=True,
     )
     assert pip.returncode == 0, pip.stderr
     return env_dir
+
+
+@pytest.fixture(scope="module")
+def env_dir(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with nothing but the wheel (and its dependencies) installed."""
+    return _venv(tmp_path_factory, str(wheel))
+
+
+def _installed(env_dir: Path) -> set[str]:
+    listed = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "list", "--format", "freeze"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {line.split("==")[0].lower() for line in listed.stdout.split()}
+
+
+def test_a_plain_install_brings_no_test_tools(env_dir: Path) -> None:
+    installed = _installed(env_dir)
+    assert "profileparse" in installed
+    assert not installed & {"pytest", "syrupy", "hypothesis", "mkdocs"}
+
+
+def test_pytest_without_syrupy_is_not_broken_by_the_plugin(
+    wheel: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    env = _venv(tmp_path_factory, str(wheel), "pytest")
+    assert "syrupy" not in _installed(env)
+    (tmp_path / "test_plain.py").write_text(
+        "def test_plain():\n    assert 1 + 1 == 2\n\n\n"
+        "def test_snapshot(dump_snapshot):\n    pass\n",
+        encoding="utf-8",
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run = subprocess.run(
+        [str(env / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=clean,
+    )
+    assert "1 passed, 1 error" in run.stdout, run.stdout  # the fixture fails, nothing else
+    assert "pip install 'profileparse[testing]'" in run.stdout
 
 
 def test_wheel_in_a_fresh_venv(env_dir: Path, tmp_path: Path, seeds: list[Path]) -> None:
@@ -98,10 +141,12 @@ def test_a_plain_install_still_works_from_inside_the_checkout(wheel: Path, tmp_p
     assert run.stdout.strip() == "6"
 
 
-def test_snapshot_workflow_with_only_profileparse_installed(
-    env_dir: Path, tmp_path: Path, seeds: list[Path]
+def test_snapshot_workflow_with_the_testing_extra(
+    wheel: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, seeds: list[Path]
 ) -> None:
     from tests.test_snapshot_kit import USER_TEST
+
+    env_dir = _venv(tmp_path_factory, f"{wheel}[testing]")
 
     project = tmp_path / "project"
     dumps = project / "tests" / "dumps"

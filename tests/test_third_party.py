@@ -3,7 +3,6 @@ point in the ``profileparse`` group of its distribution's metadata."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import install_distribution
+from tests.conftest import install_distribution, plugin_env
 
 PLUGIN = """
 import profileparse
@@ -38,7 +37,7 @@ def site(tmp_path: Path) -> Path:
 
 
 def _run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(site))
+    env = plugin_env(site)
     return subprocess.run(
         [sys.executable, "-m", "profileparse", *args], capture_output=True, text=True, env=env
     )
@@ -65,7 +64,7 @@ def test_installed_plugin_is_listed_and_used(site: Path, seeds: list[Path]) -> N
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        env=dict(os.environ, PYTHONPATH=str(site)),
+        env=plugin_env(site),
     )
     assert api.returncode == 0, api.stderr
     assert api.stdout.splitlines()[0] == "Skywork: A More Open Bilingual Foundation Model"

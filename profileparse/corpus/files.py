@@ -23,18 +23,20 @@ class FileDumps:
     failure: str | None = None
 
 
-def read_dumps(path: str) -> FileDumps:
+def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
     from profileparse.errors import ParseError
-    from profileparse.parsing import ParseOptions, decode, parse_bytes
+    from profileparse.parsing import ParseOptions, parse_bytes
+    from profileparse.text import decode
 
     try:
         data = Path(path).read_bytes()
-        documents = parse_bytes(data, ParseOptions(source=os.path.basename(path)))
+        options = ParseOptions(source=os.path.basename(path), encoding=encoding)
+        documents = parse_bytes(data, options)
     except OSError as exc:
-        return FileDumps(path, failure=f"{path}: cannot read: {exc.strerror or exc}")
+        return FileDumps(path, failure=f"{path}: error: cannot read: {exc.strerror or exc}")
     except ParseError as exc:
         return FileDumps(path, failure=str(exc))
     # The key hashes the decoded text, as the first corpus version did, so re-adding a
     # file to a migrated corpus is still a no-op.
-    digest = hashlib.sha256(decode(data)[0].encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(decode(data, encoding=encoding)[0].encode("utf-8")).hexdigest()
     return FileDumps(path, tuple((doc, f"{digest}:{i}") for i, doc in enumerate(documents)))

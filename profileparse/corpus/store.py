@@ -176,14 +176,18 @@ class Corpus:
         *,
         jobs: int = 1,
         progress: Callable[[str], None] | None = None,
+        encoding: str | None = None,
     ) -> AddResult:
         """Add every dump in these files (a file may hold several). Files are parsed in
-        ``jobs`` processes; ``progress`` is called with each file's path once it is read."""
+        ``jobs`` processes and read in ``encoding`` (default UTF-8); ``progress`` is
+        called with each file's path once it is read."""
+        from functools import partial
+
         from profileparse.pool import ordered_map
 
         result = AddResult()
         names = [os.fspath(p) for p in paths]
-        for read in ordered_map(read_dumps, names, jobs):
+        for read in ordered_map(partial(read_dumps, encoding=encoding), names, jobs):
             if read.failure is not None:
                 result.failed.append(read.failure)
             for document, key in read.dumps:

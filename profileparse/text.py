@@ -1,0 +1,106 @@
+"""The text stage: bytes to text (with a diagnostic for every line that does not
+decode), and the one normalisation every layout reads."""
+
+from __future__ import annotations
+
+import codecs
+
+from profileparse.model import Diagnostic, DiagnosticCode, Severity
+
+__all__ = ["BOM", "binary", "decode", "normalise"]
+
+BOM = "\ufeff"
+#: A file is taken as binary when it holds a NUL byte, or when more than this share of
+#: its lines (and more than a few) cannot be decoded.
+BINARY_SHARE = 0.3
+_FEW = 3
+
+
+def normalise(text: str) -> str:
+    """The text the grammars read: no BOM, ``\\n`` line ends, no trailing white space on
+    any line, and a final newline. Line numbers and the columns of content are unchanged."""
+    if text.startswith(BOM):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def binary(found: tuple[Diagnostic, ...]) -> bool:
+    """True when decoding found the bytes to be a binary file, not a text dump."""
+    return any(d.code == DiagnosticCode.BINARY for d in found)
+
+
+def _binary(data: bytes) -> tuple[str, tuple[Diagnostic, ...]]:
+    lines = max(data.count(b"\n") + (not data.endswith(b"\n")), 1)
+    message = "binary file, not a text dump"
+    return "", (Diagnostic(Severity.ERROR, DiagnosticCode.BINARY, message, 1, 1, lines),)
+
+
+def decode(
+    data: bytes, offset: int = 0, encoding: str | None = None
+) -> tuple[str, tuple[Diagnostic, ...]]:
+    """``data`` as text, with an ``encoding`` error for each line that does not decode.
+
+    Without ``encoding`` the bytes are read as UTF-8 (a BOM is fine), or as UTF-16 when
+    they start with a UTF-16 BOM. Binary data (a NUL byte, or mostly undecodable lines)
+    gives no text and one ``binary`` error. ``offset`` is where ``data`` starts in its
+    file, for the byte offsets reported. An unknown ``encoding`` is a ``LookupError``."""
+    name = codecs.lookup(encoding).name if encoding is not None else None
+    wide = name is not None and name.startswith(("utf-16", "utf-32"))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and name is None:
+        try:
+            return data.decode("utf-16"), ()
+        except UnicodeDecodeError:
+            pass  # a UTF-16 BOM on something else: report it as bytes below
+    if b"\0" in data and not wide:
+        return _binary(data)
+    try:
+        return data.decode(name or "utf-8-sig"), ()
+    except UnicodeDecodeError:
+        pass
+    if wide:  # lines cannot be split on b"\n": one diagnostic for the whole text
+        assert name is not None
+        text = data.decode(name, "replace")
+        message = f"not {name}: some bytes cannot be decoded (shown as U+FFFD)"
+        return text, (Diagnostic(Severity.ERROR, DiagnosticCode.ENCODING, message, 1),)
+    return _by_line(data, offset, name)
+
+
+def _by_line(data: bytes, offset: int, name: str | None) -> tuple[str, tuple[Diagnostic, ...]]:
+    """Decode line by line so each bad line is reported once and the work stays linear."""
+    found: list[Diagnostic] = []
+    lines = data.split(b"\n")
+    if name is None and lines[0].startswith(codecs.BOM_UTF8):
+        lines[0] = lines[0][len(codecs.BOM_UTF8) :]
+        offset += len(codecs.BOM_UTF8)
+    codec = name or "utf-8"
+    hint = (
+        "is the file Latin-1 or cp1252? read it with --encoding cp1252 (encoding='cp1252')"
+        if name is None
+        else "is that the file's encoding?"
+    )
+    decoded = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            decoded.append(raw.decode(codec))
+        except UnicodeDecodeError as exc:
+            column = len(raw[: exc.start].decode(codec, "replace")) + 1
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    DiagnosticCode.ENCODING,
+                    f"not {'UTF-8' if name is None else name}: byte 0x{raw[exc.start]:02x} "
+                    f"at offset {offset + exc.start} cannot be decoded (shown as U+FFFD); {hint}",
+                    number,
+                    column,
+                )
+            )
+            decoded.append(raw.decode(codec, "replace"))
+        offset += len(raw) + 1
+    if len(found) > _FEW and len(found) > BINARY_SHARE * len(lines):
+        return _binary(data)
+    return "\n".join(decoded), tuple(found)
