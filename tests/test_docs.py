@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from profileparse import hookspecs
@@ -80,3 +81,43 @@ def _indented(lines: list[str]) -> list[str]:
             break
         out.append(line)
     return out
+
+
+def _commands() -> list[tuple[str, object]]:
+    import click
+
+    from profileparse.cli import main
+
+    ctx = click.Context(main)
+    found: list[tuple[str, object]] = []
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        found.append((name, command))
+        if isinstance(command, click.Group):
+            sub = click.Context(command, parent=ctx)
+            found += [
+                (f"{name} {s}", command.get_command(sub, s)) for s in command.list_commands(sub)
+            ]
+    return found
+
+
+def test_the_cli_page_covers_every_command_and_option() -> None:
+    import click
+
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    commands = _commands()
+    assert {"parse", "check", "formats", "layouts", "corpus build", "corpus export"} <= {
+        name for name, _ in commands
+    }
+    for name, command in commands:
+        assert f"profileparse {name}" in text or f"## {name}" in text, name
+        assert isinstance(command, click.Command)
+        for param in command.params:
+            if isinstance(param, click.Option):
+                mentioned = [
+                    opt
+                    for opt in param.opts
+                    if re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", text)
+                ]
+                assert mentioned, f"docs/cli.md does not mention {name} {param.opts}"
+    assert "--version" in text and "_PROFILEPARSE_COMPLETE" in text
