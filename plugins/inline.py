@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import attrs
 from attrs import frozen
 from lark import Token, Transformer
 
@@ -41,7 +42,8 @@ from .common import (
     record_shape,
 )
 
-_SPACES = re.compile(r"\s+")
+_LONG_LOWER_END = re.compile(r"[a-z]{5}\Z")
+_CAPITALS_THEN_WORD = re.compile(r"[A-Z]{2}[A-Z](?!s\Z)[a-z]+\Z")
 # Endings of complete English words: inflection and common derivational suffixes.
 _ENGLISH_ENDING = re.compile(
     r"(?:[a-z]{3}(?:ing|tion|sion|ness|ment|ity|sis|ics|ance|ence)s?|[a-z]{3}[^s\W]s)$"
@@ -56,11 +58,23 @@ class GluedSplit:
     authors: AuthorList
     cost: float
     runner_up: float
+    #: The next best reading: its title and first author (None when there is none).
+    other: tuple[str, str] | None = None
 
     @property
     def confident(self) -> bool:
-        """False when no reading looked like real names, or two readings came close."""
-        return self.cost < 6.0 and self.runner_up - self.cost >= 0.15
+        """False when no reading looked like real names, or the next best reading came
+        within ``MARGIN`` of the best."""
+        return self.cost < 6.0 and self.runner_up - self.cost >= MARGIN
+
+
+#: How much cheaper the best reading must be than the next for a split to pass without
+#: an ``ambiguous-split`` warning. Measured on 9,288 real records: misread records are
+#: then flagged, and about one correct record in 200 is.
+MARGIN = 1.2
+#: How much cheaper a reading gets when its first author is a name the same dump shows
+#: cleanly elsewhere (between commas, or as a confident first author).
+KNOWN_NAME = 1.5
 
 
 # ---------------------------------------------------------------------------
@@ -99,10 +113,21 @@ def _title_end_cost(title: str) -> float:
         # "Plan A" is a title, but "Khloud A" + "L Jallad" or "DeepSeekA" + "J Smith" is
         # an initialism split in two.
         cost += 0.8
+    if _CAPITALS_THEN_WORD.search(word):
+        cost += 1.5  # "CTSeung", "UAVHye": an acronym with the start of a name glued on
     if last_cap:
         cost += 1.0
         if _ENGLISH_ENDING.search(word[:last_cap]):
             cost += 1.5
+        elif _LONG_LOWER_END.search(word[:last_cap]):
+            cost += 0.8  # "searchFu", "BrokerMohammad": product names glue shorter parts
+    # A word just before the title's last that has a capital glued inside it after a
+    # complete English word ("ReportBAAI Robo", "DistributionsSeyed Amir") is most likely
+    # where the title really ended and the first author began.
+    for earlier in title[-MAX_NAME:].split(" ")[-2:-1]:
+        glued = _glued_capital(earlier)
+        if glued:
+            cost += 0.8 + (1.0 if _ENGLISH_ENDING.search(earlier[:glued]) else 0.0)
     # The title's last comma-separated piece reading as a name ("..., Hansol Lim, Soo") means
     # an author was left in the title.
     if "," in title[-MAX_NAME:]:
@@ -112,6 +137,15 @@ def _title_end_cost(title: str) -> float:
             if piece_cost < INVALID:
                 cost += 3.0
     return cost
+
+
+def _glued_capital(word: str) -> int:
+    """Where the last capital that follows a lower-case letter is inside ``word`` (0 if
+    none): the mark a missing space leaves."""
+    for i in range(len(word) - 1, 0, -1):
+        if word[i].isupper() and word[i - 1].islower():
+            return i
+    return 0
 
 
 def _caseless(c: str) -> bool:
@@ -131,7 +165,7 @@ def _candidates(segment: str) -> list[int]:
     return out
 
 
-def split_glued(line: str) -> GluedSplit:
+def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     """Split an inline-layout line into its title and author list.
 
     >>> s = split_glued("Learning to Rank for IRTie-Yan Liu, Jun Xu et al. · msra")
@@ -141,13 +175,15 @@ def split_glued(line: str) -> GluedSplit:
     text, et_al, affiliation = split_author_tail(line.strip())
     pieces = text.split(",")
     best: tuple[float, str, tuple[str, ...]] | None = None
-    runner_up = INVALID
+    second: tuple[float, str, tuple[str, ...]] | None = None
     max_trailing = min(len(pieces) - 1, 2)
     for trailing in range(0, max_trailing + 1):
-        tail = [_SPACES.sub(" ", p).strip() for p in pieces[len(pieces) - trailing :]]
+        # Names keep the dump's characters (a no-break space stays one); only the ends
+        # are trimmed.
+        tail = [p.strip() for p in pieces[len(pieces) - trailing :]]
         tail_cost = 0.0
         for name in tail:
-            tail_cost += name_cost(name)
+            tail_cost += name_cost(name, listed=True)
         if tail_cost == INVALID:
             continue
         segment = ",".join(pieces[: len(pieces) - trailing]).strip()
@@ -159,17 +195,17 @@ def split_glued(line: str) -> GluedSplit:
             title = segment[:i].rstrip()
             if not title:
                 continue
-            cost = name_cost(_SPACES.sub(" ", head))
+            cost = name_cost(head)
             if cost == INVALID:
                 continue
             cost += tail_cost + count_cost + _title_end_cost(title)
-            names = (_SPACES.sub(" ", head), *tail)
+            if known and " ".join(head.split()) in known:
+                cost = max(cost - KNOWN_NAME, 0.0)
+            reading = (cost, title, (head, *tail))
             if best is None or cost < best[0]:
-                if best is not None:
-                    runner_up = min(runner_up, best[0])
-                best = (cost, title, names)
-            else:
-                runner_up = min(runner_up, cost)
+                best, second = reading, best
+            elif second is None or cost < second[0]:
+                second = reading
     if best is None:
         return GluedSplit(
             title=text.strip(),
@@ -182,7 +218,8 @@ def split_glued(line: str) -> GluedSplit:
         title=title,
         authors=AuthorList(names=names, et_al=et_al, affiliation=affiliation),
         cost=cost,
-        runner_up=runner_up,
+        runner_up=second[0] if second is not None else INVALID,
+        other=(second[1], second[2][0]) if second is not None else None,
     )
 
 
@@ -198,7 +235,7 @@ class InlineTransformer(Transformer[Token, Any]):
         for record_papers, record_diagnostics in children:
             papers.extend(record_papers)
             diagnostics.extend(record_diagnostics)
-        return LayoutResult(papers=papers, diagnostics=diagnostics)
+        return _with_dump_names(papers, diagnostics)
 
     def preamble(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         message = "text before the first paper record was not read"
@@ -208,6 +245,52 @@ class InlineTransformer(Transformer[Token, Any]):
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         lines = children[:1] + (body_lines(children[1]) if len(children) > 1 else [])
         return read_records(lines, 2, _paper)
+
+
+def _ambiguous(split: GluedSplit, token: Token) -> Diagnostic:
+    """The warning for a split whose next best reading came close, showing that one."""
+    shown = split.authors.names[0] if split.authors.names else ""
+    message = (
+        f"the title/author boundary is uncertain: read as '...{split.title[-40:]}' + '{shown}'"
+    )
+    if split.other is not None:
+        title, first = split.other
+        message += f"; it could also be '...{title[-40:]}' + '{first}'"
+    return diagnostic(Severity.WARNING, "ambiguous-split", message, token)
+
+
+def _glued_line(paper: Paper) -> str:
+    """An inline line that splits as ``paper`` was split (for a second look)."""
+    line = (paper.title or "") + ", ".join(paper.authors) + (" et al." if paper.et_al else "")
+    return line + (f" · {paper.affiliation}" if paper.affiliation else "")
+
+
+def _with_dump_names(papers: list[Paper], diagnostics: list[Diagnostic]) -> LayoutResult:
+    """Look again at uncertain splits with the names the same dump shows cleanly: an
+    author between commas, or the first author of a confident split. A reading whose
+    first author is one of them gets cheaper (``KNOWN_NAME``)."""
+    uncertain = {d.line: d for d in diagnostics if d.code == "ambiguous-split"}
+    if not uncertain:
+        return LayoutResult(papers=papers, diagnostics=diagnostics)
+    known: set[str] = set()
+    flagged: dict[int, Diagnostic] = {}
+    for index, paper in enumerate(papers):
+        line = next((n for n in uncertain if paper.span is not None and n in paper.span), None)
+        if line is not None:
+            flagged[index] = uncertain[line]
+        known.update(" ".join(name.split()) for name in paper.authors[line is not None :])
+    names = frozenset(known)
+    dropped: set[int] = set()
+    for index, warning in flagged.items():
+        paper = papers[index]
+        split = split_glued(_glued_line(paper), names)
+        if split.authors.names and split.confident:
+            papers[index] = attrs.evolve(
+                paper, title=split.title, authors=split.authors.names, et_al=split.authors.et_al
+            )
+            dropped.add(id(warning))
+    kept = [d for d in diagnostics if id(d) not in dropped]
+    return LayoutResult(papers=papers, diagnostics=kept)
 
 
 def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
@@ -239,6 +322,8 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
         diagnostics.append(diagnostic(Severity.ERROR, "missing-title", message, record.meta, last))
     else:
         split = split_glued(glued)
+        if split.authors.names and not split.confident:
+            diagnostics.append(_ambiguous(split, glued))
         if not split.authors.names:
             diagnostics.append(
                 diagnostic(
@@ -307,6 +392,11 @@ def register_layouts(register: Any) -> None:
             transformer=InlineTransformer,
             sniff=sniff,
             record_start=is_meta_line,
-            codes={**CODES, "preamble": "text before the first paper record; it was not read"},
+            codes={
+                **CODES,
+                "preamble": "text before the first paper record; it was not read",
+                "ambiguous-split": "the title/author boundary is uncertain; the warning "
+                "shows the other reading",
+            },
         )
     )

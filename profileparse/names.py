@@ -21,6 +21,7 @@ from profileparse.deprecation import moved
 __all__ = [
     "INVALID",
     "MAX_NAME",
+    "ORGANISATION_WORDS",
     "AuthorList",
     "looks_like_author_list",
     "name_cost",
@@ -56,7 +57,6 @@ _OPEN_CLOSE = {"(": ")", "[": "]"}
 _ET_AL = re.compile(r",?[^\S\n]+et[^\S\n]+al\.?\Z")
 # The longest name worth considering: it bounds the work on hostile long lines.
 MAX_NAME = 120
-_SPACES = re.compile(r"\s+")
 
 
 @frozen
@@ -72,8 +72,9 @@ class AuthorList:
 # Name plausibility
 
 
-def _segment_cost(seg: str, first_in_token: bool) -> float:
-    """Cost of one hyphen- or apostrophe-separated part of a name word."""
+def _segment_cost(seg: str, first_in_token: bool, camel: float = 2.0) -> float:
+    """Cost of one hyphen- or apostrophe-separated part of a name word. ``camel`` is the
+    cost of an internal capital after lower case (``TingJie``, ``NaseriTehrani``)."""
     if not seg:
         return INVALID
     letters = [c for c in seg if c.isalpha()]
@@ -87,8 +88,10 @@ def _segment_cost(seg: str, first_in_token: bool) -> float:
         # "Jean-baptiste" style lower-case continuation after a hyphen is unusual but real.
         if not first_in_token and seg.islower():
             return 0.8
-        if any(c.isupper() for c in seg):  # "deWaard", "al-Farabi" handled by caller
+        if _LOWER_PREFIX.fullmatch(seg):  # "deWaard", "al-Farabi" handled by caller
             return 1.5
+        if any(c.isupper() for c in seg):  # "intensityACME": words glued, not a name
+            return INVALID
         return 4.0
     if len(seg) == 1:
         return 1.6  # a bare initial without its dot
@@ -107,15 +110,38 @@ def _segment_cost(seg: str, first_in_token: bool) -> float:
             prefix = seg[:i]
             if not seg[i - 1].islower():
                 return INVALID  # "McDA..." runs of capitals inside a word
-            cost += 0.5 if prefix in CAMEL_PREFIXES else 2.0
+            cost += 0.5 if prefix in CAMEL_PREFIXES else camel
             if i + 1 < len(seg) and seg[i + 1].isupper():
                 return INVALID
         i += 1
     return cost
 
 
-def _word_cost(token: str, position: int, count: int) -> float:
+# Marks authors carry for equal contribution, correspondence or affiliation: "Roe*",
+# "Zhang(†)", "Lima†", "Hardy1", "Lee¹". They are kept in the name as shown.
+_MARKS = re.compile(
+    r"(?:[*†‡§¶#]+|\([*†‡§¶0-9]{1,3}\)|[0-9]{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)(?:,?[*†‡§¶0-9])*\Z"
+)
+_LONG_RUN_THEN_CAPITAL = re.compile(r"[a-z]{5}[A-Z]")
+_ACRONYM_GLUED = re.compile(r"[A-Z0-9]+[A-Z][a-z]")  # "RAEuclid", "GAN2Euclid", "VOmni"
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{2,7}")
+_LOWER_PREFIX = re.compile(r"[a-z]{1,3}[A-Z][a-z].*")
+_INITIAL = re.compile(r"(?:[A-Z]\.)+(?:-[A-Z]\.)?")
+_GLUED_TEAM = re.compile(r"[A-Z][a-z0-9]{1,12}Team")
+_SYLLABLES = re.compile(r"[A-Z][a-z]{1,5}[A-Z][a-z]{1,4}")
+# Head nouns of organisations that sign papers as authors ("OmniBench Team",
+# "Euclid Collaboration", "Team Hunyuan3D"): words of English, not a list of names.
+ORGANISATION_WORDS = frozenset(
+    {"Team", "Collaboration", "Consortium", "Group", "Lab", "Laboratory", "Project",
+     "Initiative", "Committee", "Inc", "Inc.", "Ltd", "Ltd."}
+)  # fmt: skip
+
+
+def _word_cost(token: str, position: int, count: int, camel: float = 2.0) -> float:
     """Cost of one space-separated token of a name."""
+    marks = _MARKS.search(token) if position == count - 1 else None
+    if marks is not None and marks.start() > 0 and token[marks.start() - 1].isalpha():
+        return _word_cost(token[: marks.start()], position, count, camel) + 0.3
     first, last = position == 0, position == count - 1
     if token in SUFFIXES and not first and position >= 1:
         return 0.2 if last else 1.0
@@ -163,15 +189,15 @@ def _word_cost(token: str, position: int, count: int) -> float:
             if len(head) == 1 and head.isalpha():
                 cost += 0.3
             else:  # "Ng'ang'a" is real; "RAD'Arcy" is an acronym glued to "D'Arcy"
-                cost += _segment_cost(head, k == 0) + 1.0
+                cost += _segment_cost(head, k == 0, camel) + 1.0
             for piece in rest:
-                piece_cost = _segment_cost(piece, False)
+                piece_cost = _segment_cost(piece, False, camel)
                 cost += piece_cost if piece[0].isupper() or piece_cost < 1 else 0.3
         else:
             if k == 0 and seg[:2] in ("al", "el") and len(seg) == 2:
                 cost += 0.3  # al-Farabi
                 continue
-            cost += _segment_cost(seg, k == 0)
+            cost += _segment_cost(seg, k == 0, camel)
         if cost == INVALID:
             return INVALID
     return cost
@@ -180,8 +206,10 @@ def _word_cost(token: str, position: int, count: int) -> float:
 _COUNT_COST = {1: 2.5, 2: 0.0, 3: 0.3, 4: 1.0, 5: 2.0}
 
 
-def name_cost(name: str) -> float:
-    """How unusual ``name`` is as one person's name: 0 is ordinary, ``inf`` impossible.
+def name_cost(name: str, *, listed: bool = False) -> float:
+    """How unusual ``name`` is as one person's (or organisation's) name: 0 is ordinary,
+    ``inf`` impossible. ``listed``: the name stands between commas in an author list,
+    so a given name with an internal capital (``SeungWoo Lee``) is ordinary there.
 
     >>> name_cost("Laurens van der Maaten") < 1
     True
@@ -191,15 +219,52 @@ def name_cost(name: str) -> float:
     tokens = name.split()
     if not tokens:
         return INVALID
+    organisation = _organisation_cost(tokens)
+    if organisation is not None:
+        return organisation
+    if len(tokens) == 1 and _ACRONYM.fullmatch(tokens[0]):
+        return 2.0  # an organisation signing with its acronym: "NVIDIA", "ACME"
     count = len(tokens)
     cost = 0.0
     for position, token in enumerate(tokens):
-        cost += _word_cost(token, position, count)
+        camel = 0.3 if listed else 2.0
+        if position == 0 and count == 2 and _SYLLABLES.fullmatch(token):
+            # A given name of two capitalised syllables ("JiHoon", "AliReza", "TingJie"):
+            # common in romanised Korean, Chinese and Persian names.
+            camel = min(camel, 1.2)
+        cost += _word_cost(token, position, count, camel)
         if cost == INVALID:
             return INVALID
-    core = sum(1 for t in tokens if not (t.islower() and t in PARTICLES) and t not in SUFFIXES)
+    words = [t for t in tokens if not (t.islower() and t in PARTICLES) and t not in SUFFIXES]
+    initials = sum(1 for t in words if _INITIAL.fullmatch(t))
+    core = len(words) - initials + (initials + 1) // 2  # "L. D. M. S. Sai Teja" is 4
     cost += _COUNT_COST.get(core, 2.0 + core)
     return cost
+
+
+def _organisation_cost(tokens: list[str]) -> float | None:
+    """The cost of a name signed by an organisation ("BAAI RoboBrain Team",
+    "KimiTeam"), or None when it is not one. Its other words may be written any way a
+    product is (camel case, capitals, digits), but it needs at least one."""
+    head = tokens[-1] if tokens[-1] in ORGANISATION_WORDS else None
+    if head is None and len(tokens) > 1 and tokens[0] in ORGANISATION_WORDS:
+        head = tokens[0]  # "Team Hunyuan3D"
+    if head is None and len(tokens) == 1 and _GLUED_TEAM.fullmatch(tokens[0]):
+        return 0.6  # "KimiTeam"
+    if head is None:
+        return None
+    words = [t for t in tokens if t is not head]
+    if not words or len(words) > 2:
+        return 3.0 if not words else None
+    if not all(t[0].isupper() or t[0].isdigit() for t in words):
+        return None
+    if not all(c.isalnum() or c in "-.&" for t in words for c in t):
+        return None
+    # Product words glue short parts ("RoboBrain", "LongCat"); a long lower-case run
+    # before a capital ("ReportMeituan") is a title word glued to the name instead.
+    glued = sum(1.5 for t in words if _LONG_RUN_THEN_CAPITAL.search(t))
+    glued += sum(3.0 for t in words if _ACRONYM_GLUED.search(t))
+    return 0.2 * len(tokens) + glued
 
 
 def looks_like_author_list(line: str) -> bool:
@@ -232,7 +297,7 @@ def split_author_tail(text: str) -> tuple[str, bool, str | None]:
 
 
 def _split_names(text: str) -> list[str]:
-    return [_SPACES.sub(" ", p).strip() for p in text.split(",")]
+    return [p.strip() for p in text.split(",")]  # the dump's characters, ends trimmed
 
 
 def parse_author_list(line: str) -> AuthorList:
