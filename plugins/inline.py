@@ -43,6 +43,7 @@ from .common import (
 )
 
 _LONG_LOWER_END = re.compile(r"[a-z]{5}\Z")
+_PUNCTUATION_THEN_WORD = re.compile(r"[?!)\]][A-Z][a-z]*\Z")
 _CAPITALS_THEN_WORD = re.compile(r"[A-Z]{2}[A-Z](?!s\Z)[a-z]+\Z")
 # Endings of complete English words: inflection and common derivational suffixes.
 _ENGLISH_ENDING = re.compile(
@@ -113,6 +114,8 @@ def _title_end_cost(title: str) -> float:
         # "Plan A" is a title, but "Khloud A" + "L Jallad" or "DeepSeekA" + "J Smith" is
         # an initialism split in two.
         cost += 0.8
+    if _PUNCTUATION_THEN_WORD.search(word):
+        cost += 1.0  # "Plan?Omni": a sentence ended, and a name was glued on
     if _CAPITALS_THEN_WORD.search(word):
         cost += 1.5  # "CTSeung", "UAVHye": an acronym with the start of a name glued on
     if last_cap:
@@ -392,6 +395,7 @@ def register_layouts(register: Any) -> None:
             transformer=InlineTransformer,
             sniff=sniff,
             record_start=is_meta_line,
+            infers_titles=True,
             codes={
                 **CODES,
                 "preamble": "text before the first paper record; it was not read",

@@ -74,6 +74,9 @@ class Layout:
     check: Callable[[Profile | None, int], Iterable[Diagnostic]] | None = None
     #: The diagnostic codes this layout gives, each with what it means.
     codes: Mapping[str, str] = field(factory=dict, eq=False)
+    #: True when the layout infers where a title ends and its authors begin from glued
+    #: text: the corpus then takes the split another dump shows for the same text.
+    infers_titles: bool = False
 
 
 @frozen

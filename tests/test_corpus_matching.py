@@ -145,3 +145,60 @@ def test_quality_on_overlapping_dumps_of_real_records(overlapping: Path, tmp_pat
     assert scores["precision"] >= 0.995
     assert scores["recall"] >= 0.995
     assert scores["abstracts_linked_right"] >= 0.99
+
+
+MISREAD = "Embedding and Transfer Rank"  # read inline as "...RankTing" + "Jie Zhang"
+ABSTRACT_RANK = (
+    "We learn rankings by embedding queries and documents, and transfer what one domain "
+    "teaches to another with a small amount of labelled data."
+)
+
+
+def _inline_dump() -> profileparse.Document:
+    text = f"CLJun 3, 2025\n{MISREAD}TingJie Zhang, HaiLin Liu\n{ABSTRACT_RANK}\n"
+    return profileparse.parse(text, source="inline.txt")
+
+
+def _profile_dump() -> profileparse.Document:
+    text = (
+        "HaiLin Liu\n\nCL\nh-index3\n1papers\n10citations\nNovelty50%\nAI Score40\n\n1 Papers\n\n"
+        f"CLJun 3, 2025\n{MISREAD}\n\nTingJie Zhang, HaiLin Liu\n\n{ABSTRACT_RANK}\n"
+    )
+    return profileparse.parse(text, source="profile.txt")
+
+
+def test_the_corpus_repairs_an_inline_split_from_a_profile_dump() -> None:
+    inline = _inline_dump()
+    assert inline.layout == "inline" and inline.papers[0].title != MISREAD  # misread alone
+    dumps = []
+    for order in ([inline, _profile_dump()], [_profile_dump(), inline]):
+        with Corpus() as c:
+            for doc in order:
+                c.add(doc)
+            rows = c.db.execute(
+                "SELECT d.source, s.repaired, s.link, p.title FROM sightings s "
+                "JOIN documents d ON d.id = s.document_id JOIN papers p ON p.id = s.paper_id "
+                "ORDER BY d.source"
+            ).fetchall()
+            assert rows == [
+                ("inline.txt", 1, "title", MISREAD),
+                ("profile.txt", 0, "title", MISREAD),
+            ]
+            assert c.stats().papers == 1
+            (authors,) = c.db.execute("SELECT COUNT(*) FROM authorships").fetchone()
+            assert authors == 2  # TingJie Zhang and HaiLin Liu, not "Jie Zhang"
+            dumps.append(_iterdump(c))
+    assert dumps[0] == dumps[1]
+
+
+def test_a_repaired_corpus_reopens_the_same(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite"
+    with Corpus(db) as c:
+        c.add(_inline_dump())
+    with Corpus(db) as c:
+        c.add(_profile_dump())
+        first = _iterdump(c)
+    with Corpus() as c:
+        c.add(_profile_dump())
+        c.add(_inline_dump())
+        assert _iterdump(c) == first

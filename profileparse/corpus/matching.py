@@ -25,10 +25,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
+import attrs
 from attrs import frozen
 from rapidfuzz import fuzz
 
-from profileparse.corpus.keys import author_key, fingerprints, normalise_abstract, stable_id
+from profileparse.corpus.keys import (
+    author_key,
+    fingerprints,
+    normalise_abstract,
+    normalise_title,
+    stable_id,
+)
 
 __all__ = ["TITLE_THRESHOLD", "Cluster", "Matcher", "PendingAbstract", "Sighting"]
 
@@ -116,6 +123,7 @@ class Cluster:
         "best",
         "category",
         "date",
+        "dead",
         "has_code",
         "into",
         "members",
@@ -138,6 +146,8 @@ class Cluster:
         #: Paper ids this paper's records are stored under (more than one after merges).
         self.stored_ids: set[int] = set()
         self.into: Cluster | None = None
+        #: Dissolved: its only record was re-read with a repaired title/author split.
+        self.dead = False
 
     def root(self) -> Cluster:
         cluster = self
@@ -189,6 +199,16 @@ class Cluster:
 T = TypeVar("T", AbstractText, PendingAbstract)
 
 
+def _glued_key(s: Sighting) -> str:
+    """A record's title and authors as the inline layout glues them, normalised."""
+    return normalise_title(s.title + ", ".join(s.authors))
+
+
+def _resplit(s: Sighting, split: tuple[str, tuple[str, ...]]) -> Sighting:
+    title, authors = split
+    return attrs.evolve(s, title=title, title_key=normalise_title(title), authors=authors)
+
+
 def _least(a: tuple[Any, str] | None, b: tuple[Any, str] | None) -> tuple[Any, str] | None:
     if a is None:
         return b
@@ -232,8 +252,59 @@ class Matcher:
         self._restored: dict[int, Cluster] = {}
         self._dirty: set[Cluster] = set()
         self._dirty_pending: set[PendingAbstract] = set()
+        #: Title + authors as records that show them apart give them, by their glued
+        #: text, and the records whose split was inferred from glued text, by the same.
+        self._reliable: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._inferred: dict[str, list[tuple[Sighting, Cluster]]] = defaultdict(list)
+        self._dead: list[Cluster] = []
+        #: Records re-read with a repaired split since the last flush: their paper and
+        #: the title key they were matched under.
+        self.repaired: dict[int, tuple[Cluster, str]] = {}
 
     # -- new records ----------------------------------------------------------------
+
+    def add_record(self, s: Sighting, *, inferred: bool) -> tuple[Cluster, str | None]:
+        """Add a titled record; ``inferred``: its title/author boundary was inferred
+        from glued text. Such a record whose text equals a record that shows title and
+        authors apart takes that split (returns True: repaired). A record that shows
+        them apart repairs the inferred ones met before, when their paper is their own.
+        Returns the paper, and the title key of the repaired split (None if not)."""
+        key = _glued_key(s)
+        if inferred:
+            reliable = self._reliable.get(key)
+            if reliable is not None and reliable != (s.title, s.authors):
+                fixed = _resplit(s, reliable)
+                return self.add_titled(fixed), fixed.title_key
+            cluster = self.add_titled(s)
+            self._inferred[key].append((s, cluster))
+            return cluster, None
+        if s.authors and (key not in self._reliable or (s.title, s.authors) < self._reliable[key]):
+            self._reliable[key] = (s.title, s.authors)
+            self._repair(key)  # first, so a misread record is not merged with this one
+        return self.add_titled(s), None
+
+    def _repair(self, key: str) -> None:
+        reliable = self._reliable[key]
+        waiting = self._inferred.get(key, [])
+        for s, cluster in list(waiting):
+            if (s.title, s.authors) == reliable:
+                continue
+            root = cluster.root()
+            if root.members != [s.id]:
+                continue  # its paper has other records: leave it
+            waiting.remove((s, cluster))
+            self._dissolve(root, s)
+            fixed = _resplit(s, reliable)
+            self.repaired[s.id] = (self.add_titled(fixed), fixed.title_key)
+
+    def _dissolve(self, cluster: Cluster, s: Sighting) -> None:
+        cluster.dead = True
+        self._dirty.discard(cluster)
+        self._dead.append(cluster)
+        for text in cluster.texts:
+            if text.titles.get(s.title_key) is cluster:
+                del text.titles[s.title_key]
+                self._dirty_pending |= text.followers
 
     def add_titled(self, s: Sighting) -> Cluster:
         keys = frozenset(_author_key(name) for name in s.authors)
@@ -277,6 +348,20 @@ class Matcher:
 
     # -- records already stored -----------------------------------------------------
 
+    def restore_record(self, s: Sighting, paper_id: int, *, inferred: bool, repaired: bool) -> None:
+        """Put back a stored record, and what repairs need to know of it."""
+        key = _glued_key(s)
+        if repaired:  # stored with the split it was repaired to: restore it so
+            reliable = self._reliable.get(key)
+            return self.restore_titled(_resplit(s, reliable) if reliable else s, paper_id)
+        self.restore_titled(s, paper_id)
+        if inferred:
+            self._inferred[key].append((s, self._restored[paper_id]))
+        elif s.authors and (
+            key not in self._reliable or (s.title, s.authors) < self._reliable[key]
+        ):
+            self._reliable[key] = (s.title, s.authors)
+
     def restore_titled(self, s: Sighting, paper_id: int) -> None:
         """Put back a stored record under its stored paper, without matching."""
         keys = frozenset(_author_key(name) for name in s.authors)
@@ -315,9 +400,14 @@ class Matcher:
 
     # -- what changed -----------------------------------------------------------------
 
+    def take_dead(self) -> list[Cluster]:
+        """Papers dissolved since the last call (their stored rows must go)."""
+        dead, self._dead = self._dead, []
+        return dead
+
     def take_changes(self) -> tuple[list[Cluster], list[PendingAbstract]]:
         """The papers and abstract-only texts changed since the last call."""
-        roots = {c.root() for c in self._dirty}
+        roots = {c.root() for c in self._dirty if not c.root().dead}
         pending = set(self._dirty_pending)
         for cluster in roots:
             if cluster.stored_ids != {cluster.paper_id}:
@@ -336,7 +426,7 @@ class Matcher:
         clusters = self._by_title.get(key)
         if not clusters:
             return []
-        roots = list(dict.fromkeys(c.root() for c in clusters))
+        roots = list(dict.fromkeys(c.root() for c in clusters if not c.root().dead))
         clusters[:] = roots
         return roots
 

@@ -83,7 +83,9 @@ CREATE TABLE sightings (
     affiliation TEXT,
     abstract TEXT,
     link TEXT NOT NULL,
-    similarity REAL
+    similarity REAL,
+    inferred INTEGER NOT NULL DEFAULT 0,
+    repaired INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX papers_title_key ON papers(title_key);
 CREATE INDEX sightings_paper ON sightings(paper_id);

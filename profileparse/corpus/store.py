@@ -224,13 +224,18 @@ class Corpus:
             )
         )
         self._stage_owner(document_id, document)
+        inferred = _infers_titles(document.layout)
         for position, paper in enumerate(document.papers):
             sighting_id = stable_id(key, str(position))
             target: Cluster | PendingAbstract | None = None
             title_key = None
+            repaired = False
             if paper.title:
                 title_key = normalise_title(paper.title)
-                target = matcher.add_titled(_sighting(sighting_id, paper, title_key))
+                sighting = _sighting(sighting_id, paper, title_key)
+                target, fixed_key = matcher.add_record(sighting, inferred=inferred)
+                if fixed_key is not None:  # matched under the split another dump shows
+                    title_key, repaired = fixed_key, True
             elif paper.abstract:
                 target = matcher.add_abstract_only(sighting_id, paper.abstract)
             span = paper.span
@@ -252,6 +257,8 @@ class Corpus:
                     paper.score,
                     paper.affiliation,
                     paper.abstract,
+                    int(inferred and paper.title is not None),
+                    int(repaired),
                 )
             )
         return True
@@ -296,10 +303,29 @@ class Corpus:
             )
             db.executemany(
                 "INSERT INTO sightings VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'abstract-only', NULL)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'abstract-only', NULL, ?, ?)",
                 [(*row[1:4], _paper_of(row[0]), *row[4:]) for row in staged.sightings],
             )
             removed_authors: set[int] = set()
+            # Records re-read with a repaired title/author split leave their own paper.
+            db.executemany(
+                "UPDATE sightings SET paper_id = ?, title_key = ?, repaired = 1 WHERE id = ?",
+                [
+                    (cluster.root().paper_id, title_key, sid)
+                    for sid, (cluster, title_key) in sorted(self._matcher.repaired.items())
+                ],
+            )
+            self._matcher.repaired.clear()
+            for dead in self._matcher.take_dead():
+                for old in sorted(dead.stored_ids):
+                    removed_authors.update(
+                        r[0]
+                        for r in db.execute(
+                            "DELETE FROM authorships WHERE paper_id = ? RETURNING author_id",
+                            (old,),
+                        ).fetchall()
+                    )
+                    db.execute("DELETE FROM papers WHERE id = ?", (old,))
             for cluster in papers:
                 removed_authors |= self._write_paper(cluster)
             db.executemany(
@@ -383,10 +409,13 @@ class Corpus:
         matcher = Matcher(self.threshold)
         for row in self.db.execute(
             "SELECT id, paper_id, title, title_key, authors, et_al, date, category, has_code, "
-            "abstract FROM sightings WHERE title_key IS NOT NULL"
+            "abstract, inferred, repaired FROM sightings WHERE title_key IS NOT NULL "
+            "ORDER BY repaired"  # a repaired record needs the records it was repaired from
         ):
-            sid, paper_id, title, title_key, authors, et_al, date, category, code, abstract = row
-            matcher.restore_titled(
+            sid, paper_id, title, title_key, authors, et_al, date, category, code, abstract = row[
+                :10
+            ]
+            matcher.restore_record(
                 Sighting(
                     sid,
                     title,
@@ -399,6 +428,8 @@ class Corpus:
                     abstract,
                 ),
                 paper_id,
+                inferred=bool(row[10]),
+                repaired=bool(row[11]),
             )
         for sid, abstract, paper_id in self.db.execute(
             "SELECT id, abstract, paper_id FROM sightings "
@@ -528,6 +559,14 @@ def _sighting(sighting_id: int, paper: Paper, title_key: str) -> Sighting:
         paper.has_code,
         paper.abstract,
     )
+
+
+def _infers_titles(layout: str | None) -> bool:
+    """Whether a layout infers the title/author boundary from glued text."""
+    from profileparse.registry import get_registry
+
+    entry = get_registry().layouts.get(layout or "")
+    return entry is not None and entry.item.infers_titles
 
 
 def _paper_of(target: Cluster | PendingAbstract | None) -> int | None:
