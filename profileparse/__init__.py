@@ -92,6 +92,7 @@ __all__ = [
     "parse_all",
     "parse_bytes",
     "parse_file",
+    "report",
 ]
 
 __version__ = "0.1.0"
@@ -163,3 +164,11 @@ def dumps(document: Document | Iterable[Document], format: str = "json", **optio
     if isinstance(document, Document):
         return chosen.render(document, **options)
     return "".join(chosen.render_many(document, **options))
+
+
+def report(documents: Iterable[Document], *, reference_year: int | None = None) -> str:
+    """One self-contained HTML page to look at these dumps: metrics, charts (offline,
+    plotly.js inlined), a table of every paper, the diagnostics; several dumps get a
+    comparison first. ``reference_year`` places dates shown without a year. Needs the
+    ``report`` extra (``pip install 'profileparse[report]'``)."""
+    return dumps(list(documents), "report", reference_year=reference_year)

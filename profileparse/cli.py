@@ -130,6 +130,12 @@ encoding_option = click.option(
     metavar="NAME",
     help="Read files in this encoding (cp1252, latin-1, ...); default UTF-8, or UTF-16 with a BOM.",
 )
+reference_year_option = click.option(
+    "--reference-year",
+    type=click.IntRange(1, 9999),
+    default=None,
+    help="Year to give dates shown without one ('Apr 7'); default: keep them yearless.",
+)
 jobs_option = click.option(
     "-j",
     "--jobs",
@@ -327,12 +333,7 @@ def main() -> None:
     help="Layout of the dumps (default: detect each).",
 )
 @click.option("--strict", is_flag=True, help="Stop a dump at its first error.")
-@click.option(
-    "--reference-year",
-    type=click.IntRange(1, 9999),
-    default=None,
-    help="Year to give dates shown without one ('Apr 7').",
-)
+@reference_year_option
 @click.option("-q", "--quiet", is_flag=True, help="Do not print diagnostics.")
 @encoding_option
 @jobs_option
@@ -537,3 +538,48 @@ def layouts_command() -> None:
     """List the dump layouts, with where each comes from."""
     for name, entry in sorted(get_registry().layouts.items()):
         click.echo(f"{name:<16} {entry.item.description}  [{entry.origin}]")
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, required=True, metavar="DUMP...")
+@click.option(
+    "-o",
+    "--output",
+    default="report.html",
+    show_default=True,
+    help="The page to write (- for stdout).",
+)
+@reference_year_option
+@encoding_option
+def report_command(
+    paths: tuple[str, ...], output: str, reference_year: int | None, encoding: str | None
+) -> None:
+    """Write one HTML page to look at dumps: metrics, charts and every paper.
+
+    The page opens from disk, offline, in any browser: scripts and styles are inside
+    it. Several dumps get a comparison first. Needs profileparse[report] (plotly).
+    """
+    import profileparse
+
+    inputs = _expand(paths)
+    failures: list[str] = []
+    documents = [doc for _, doc in _documents(inputs, {"encoding": encoding}, failures)]
+    for message in failures:
+        click.echo(message, err=True)
+    if not documents:
+        sys.exit(1)
+    text = profileparse.report(documents, reference_year=reference_year)
+    if output == STDIN:
+        click.echo(text, nl=False)
+    else:
+        target = Path(output)
+        if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
+            raise click.UsageError(f"refusing to overwrite the input {output!r}")
+        try:
+            _write_atomic(target, text)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        papers = sum(len(d.papers) for d in documents)
+        click.echo(f"wrote {output}: {len(documents)} dump(s), {papers} papers", err=True)
+    if failures:
+        sys.exit(1)

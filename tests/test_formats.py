@@ -212,6 +212,7 @@ def test_render_back_reproduces_the_seeds_byte_for_byte() -> None:
 
 def test_every_builtin_format_is_tested_here() -> None:
     tested = set(re.findall(r'(?:dumps|_titled)\(\w+, "([a-z-]+)"', Path(__file__).read_text())) | {
+        "report",  # tests/test_report.py, in a browser
         "profile-dump",
         "inline-dump",
         "abstracts-dump",

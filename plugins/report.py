@@ -1,0 +1,411 @@
+"""The ``report`` format: one self-contained HTML page to look at a profile.
+
+For each dump: a card with the site's metrics and the paper-count check, charts (papers
+per year by category, categories, frequent co-authors, scores of recent papers, the
+share with code per year), a table of every paper that sorts and filters (abstracts
+expand), and the dump's diagnostics. Several dumps get a comparison first. Charts are
+Plotly figures with plotly.js inlined once, so the page opens from disk, offline, and
+no request leaves it; the table and every chart's description read without JavaScript.
+Needs the ``report`` extra (plotly).
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from profileparse.errors import ProfileparseError
+from profileparse.formats import Format
+from profileparse.hookspecs import hookimpl
+from profileparse.model import Document, Paper
+
+INSTALL = "pip install 'profileparse[report]'"
+RECENT = "recent"  # the year shown for dates the site gives without one
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+class MissingReportDependencyError(ProfileparseError, RuntimeError):
+    """The report needs plotly (the ``report`` extra)."""
+
+
+def _plotly() -> Any:
+    try:
+        import plotly.graph_objects as go
+    except ImportError:
+        raise MissingReportDependencyError(f"the report needs plotly: {INSTALL}") from None
+    return go
+
+
+def _year(paper: Paper, reference_year: int | None) -> str | None:
+    if paper.date is None:
+        return None
+    year = paper.date.year if paper.date.year is not None else reference_year
+    return str(year) if year is not None else RECENT
+
+
+def _years(papers: Iterable[Paper], reference_year: int | None) -> list[str]:
+    years = {y for p in papers if (y := _year(p, reference_year)) is not None}
+    return sorted(years, key=lambda y: (y == RECENT, y))
+
+
+def _owner(document: Document) -> str | None:
+    if document.profile is not None and document.profile.name:
+        return document.profile.name
+    counts = Counter(name for p in document.papers for name in p.authors)
+    top = counts.most_common(2)
+    if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]):
+        return top[0][0]
+    return None
+
+
+def _title(document: Document) -> str:
+    owner = _owner(document)
+    name = (document.source or "dump").replace("\\", "/").rsplit("/", 1)[-1]
+    if document.profile is not None and document.profile.name:
+        return document.profile.name
+    return f"{name} ({owner}'s papers?)" if owner else name
+
+
+class _Charts:
+    """Plotly figures as HTML fragments, numbered so each has its own id."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def figure(self, fig: Any, title: str, description: str) -> str:
+        self.count += 1
+        fig.update_layout(
+            title={"text": title},
+            margin={"l": 50, "r": 20, "t": 50, "b": 50},
+            template="plotly_white",
+        )
+        body = fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"chart-{self.count}",
+            default_width="100%",
+            default_height="320px",
+            config={"displaylogo": False, "responsive": True},
+        )
+        return (
+            f'<figure class="chart" aria-describedby="chart-{self.count}-text">{body}'
+            f'<figcaption id="chart-{self.count}-text">{html.escape(description)}</figcaption>'
+            "</figure>"
+        )
+
+
+def _charts(document: Document, charts: _Charts, reference_year: int | None) -> list[str]:
+    go = _plotly()
+    papers = [p for p in document.papers if p.title or p.date]
+    out: list[str] = []
+    years = _years(papers, reference_year)
+    if years:
+        fig = go.Figure()
+        categories = sorted({p.category or "?" for p in papers})
+        for category in categories:
+            counts = Counter(
+                _year(p, reference_year) for p in papers if (p.category or "?") == category
+            )
+            fig.add_bar(name=category, x=years, y=[counts.get(y, 0) for y in years])
+        fig.update_layout(
+            barmode="stack",
+            xaxis={"type": "category"},
+            legend={"orientation": "h", "y": -0.18, "title": {"text": "category"}},
+        )
+        per_year = Counter(_year(p, reference_year) for p in papers)
+        busiest = max(years, key=lambda y: per_year.get(y, 0))
+        out.append(
+            charts.figure(
+                fig,
+                "Papers per year, by category",
+                f"{len(papers)} dated papers from {years[0]} to {years[-1]}; the most "
+                f"({per_year[busiest]}) in {busiest}. "
+                + (
+                    f"Dates shown without a year are placed in {reference_year}."
+                    if reference_year
+                    else f"Dates shown without a year (the newest papers) count as {RECENT}."
+                ),
+            )
+        )
+    categories_count = Counter(p.category for p in papers if p.category)
+    if categories_count:
+        names, values = zip(*categories_count.most_common(), strict=True)
+        fig = go.Figure(go.Bar(x=list(names), y=list(values)))
+        out.append(
+            charts.figure(
+                fig,
+                "Categories",
+                "Papers per arXiv category: "
+                + ", ".join(f"{n} {v}" for n, v in categories_count.most_common()),
+            )
+        )
+    owner = _owner(document)
+    coauthors = Counter(n for p in papers for n in p.authors if n != owner)
+    if coauthors:
+        top = coauthors.most_common(10)[::-1]
+        fig = go.Figure(go.Bar(x=[c for _, c in top], y=[n for n, _ in top], orientation="h"))
+        out.append(
+            charts.figure(
+                fig,
+                "Most frequent co-authors",
+                "Among the authors shown (the site shows at most three a paper): "
+                + ", ".join(f"{n} ({c})" for n, c in coauthors.most_common(5)),
+            )
+        )
+    scores = [p.score for p in papers if p.score is not None]
+    if scores:
+        fig = go.Figure(go.Histogram(x=scores, xbins={"start": 0, "end": 100, "size": 10}))
+        fig.update_layout(xaxis={"range": [0, 100], "title": "score"}, bargap=0.05)
+        out.append(
+            charts.figure(
+                fig,
+                "Scores of recent papers",
+                f"{len(scores)} papers carry a score, from {min(scores):g} to {max(scores):g} "
+                f"(median {sorted(scores)[len(scores) // 2]:g}).",
+            )
+        )
+    if years:
+        share = []
+        for year in years:
+            those = [p for p in papers if _year(p, reference_year) == year]
+            share.append(round(100 * sum(p.has_code for p in those) / len(those), 1))
+        fig = go.Figure(go.Scatter(x=years, y=share, mode="lines+markers"))
+        fig.update_layout(yaxis={"range": [0, 100], "title": "% with code"})
+        fig.update_layout(xaxis={"type": "category"})
+        overall = round(100 * sum(p.has_code for p in papers) / len(papers))
+        out.append(
+            charts.figure(
+                fig,
+                "Papers with code",
+                f"{overall}% of the papers link code; per year: "
+                + ", ".join(f"{y} {s:g}%" for y, s in zip(years, share, strict=True)),
+            )
+        )
+    return out
+
+
+def _card(document: Document) -> str:
+    profile = document.profile
+    if profile is None:
+        return ""
+    metrics = [
+        ("category", profile.category),
+        ("h-index", profile.h_index),
+        ("papers", profile.paper_count),
+        ("citations", f"{profile.citations:,}" if profile.citations is not None else None),
+        ("novelty", f"{profile.novelty}%" if profile.novelty is not None else None),
+        ("AI score", profile.ai_score),
+    ]
+    cells = "".join(
+        f"<div class=metric><span>{html.escape(label)}</span><b>{html.escape(str(v))}</b></div>"
+        for label, v in metrics
+        if v is not None
+    )
+    listed, shown = profile.listed_papers, len(document.papers)
+    if listed is None:
+        check = f"{shown} paper records"
+    elif listed == shown:
+        check = f"the page lists {listed} papers and all {shown} are here"
+    else:
+        check = f"the page lists {listed} papers but {shown} records are here"
+    return f'<div class="card">{cells}</div><p class="check">{html.escape(check)}</p>'
+
+
+def _table(document: Document, reference_year: int | None) -> str:
+    rows = []
+    for paper in document.papers:
+        when = paper.date.as_shown() if paper.date is not None else ""
+        year = _year(paper, reference_year) or ""
+        abstract = (
+            f"<details><summary>abstract</summary>{html.escape(paper.abstract)}</details>"
+            if paper.abstract
+            else ""
+        )
+        authors = ", ".join(paper.authors) + (" et al." if paper.et_al else "")
+        rows.append(
+            f'<tr><td data-sort="{html.escape(year)}">{html.escape(when)}</td>'
+            f"<td>{html.escape(paper.category or '')}</td>"
+            f"<td>{html.escape(paper.title or '(no title)')}{abstract}</td>"
+            f"<td>{html.escape(authors)}</td><td>{'yes' if paper.has_code else ''}</td>"
+            f"<td>{'' if paper.score is None else f'{paper.score:g}'}</td></tr>"
+        )
+    head = "".join(
+        f"<th scope=col>{h}</th>" for h in ("date", "category", "title", "authors", "code", "score")
+    )
+    return (
+        '<input class="filter" type="search" placeholder="filter papers" aria-label="filter">'
+        f'<table class="papers"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _diagnostics(document: Document) -> str:
+    if not document.diagnostics:
+        return "<p>No problems found in this dump.</p>"
+    items = "".join(
+        f"<li><code>line {d.line}</code> {html.escape(str(d.severity))} "
+        f"<code>{html.escape(d.code)}</code>: {html.escape(d.message)}</li>"
+        for d in document.diagnostics
+    )
+    return f"<ul class=diagnostics>{items}</ul>"
+
+
+def _section(document: Document, index: int, charts: _Charts, reference_year: int | None) -> str:
+    parts = [
+        f'<section id="dump-{index}"><h2>{html.escape(_title(document))}</h2>',
+        f"<p class=source>{html.escape(document.source or '')} · {document.layout or '?'} "
+        f"layout · {len(document.papers)} records</p>",
+        _card(document),
+        '<div class="charts">',
+        *_charts(document, charts, reference_year),
+        "</div><h3>Papers</h3>",
+        _table(document, reference_year),
+        "<h3>Diagnostics</h3>",
+        _diagnostics(document),
+        "</section>",
+    ]
+    return "".join(parts)
+
+
+def _sparkline(document: Document, reference_year: int | None) -> str:
+    years = _years(document.papers, reference_year)
+    counts = Counter(_year(p, reference_year) for p in document.papers)
+    if not years:
+        return ""
+    top = max(counts.get(y, 0) for y in years) or 1
+    bars = "".join(_BARS[round((len(_BARS) - 1) * counts.get(y, 0) / top)] for y in years)
+    label = ", ".join(f"{y}: {counts.get(y, 0)}" for y in years)
+    shown = html.escape(label)
+    return f'<span class=spark title="{shown}" aria-label="{shown}">{bars}</span>'
+
+
+def _comparison(documents: list[Document], reference_year: int | None) -> str:
+    head = "".join(
+        f"<th scope=col>{h}</th>"
+        for h in ("profile", "h-index", "papers", "citations", "novelty", "AI score", "per year")
+    )
+    rows = []
+    for index, document in enumerate(documents):
+        p = document.profile
+        values = [
+            p.h_index if p else None,
+            p.paper_count if p else len(document.papers),
+            f"{p.citations:,}" if p and p.citations is not None else None,
+            f"{p.novelty}%" if p and p.novelty is not None else None,
+            p.ai_score if p else None,
+        ]
+        cells = "".join(f"<td>{'' if v is None else html.escape(str(v))}</td>" for v in values)
+        rows.append(
+            f'<tr><td><a href="#dump-{index}">{html.escape(_title(document))}</a></td>{cells}'
+            f"<td>{_sparkline(document, reference_year)}</td></tr>"
+        )
+    return (
+        f'<section><h2>Comparison</h2><table class="compare"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+_STYLE = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;
+  color:#1b1f24;background:#f6f7f9}
+main{max-width:1180px;margin:0 auto;padding:24px}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:22px;margin:32px 0 4px}
+section{background:#fff;border:1px solid #e1e4e8;border-radius:10px;padding:18px 22px;margin:18px 0}
+.source,.check{color:#57606a;margin:2px 0 10px}
+.card{display:flex;flex-wrap:wrap;gap:10px}
+.metric{background:#eef3fb;border-radius:8px;padding:8px 14px;min-width:90px}
+.metric span{display:block;font-size:12px;color:#57606a}.metric b{font-size:20px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:14px}
+figure.chart{margin:0;border:1px solid #eaecef;border-radius:8px;padding:6px}
+figcaption{font-size:13px;color:#57606a;padding:4px 8px}
+table{border-collapse:collapse;width:100%;font-size:14px}
+th,td{border-bottom:1px solid #eaecef;padding:6px 8px;text-align:left;vertical-align:top}
+th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}
+.filter{margin:8px 0;padding:6px 10px;width:320px;border:1px solid #d0d7de;border-radius:6px}
+details summary{color:#0969da;cursor:pointer;font-size:12px}
+.spark{font-size:18px;letter-spacing:1px;color:#0969da}
+.diagnostics{font-size:14px}
+"""
+
+_SCRIPT = """
+// Charts are drawn as the page is read; fit them to their final boxes.
+window.dispatchEvent(new Event('resize'));
+document.querySelectorAll('table.papers').forEach(function (table) {
+  var body = table.tBodies[0];
+  table.querySelectorAll('th').forEach(function (th, column) {
+    th.addEventListener('click', function () {
+      var rows = Array.from(body.rows), up = th.dataset.dir !== 'up';
+      rows.sort(function (a, b) {
+        var x = a.cells[column].dataset.sort || a.cells[column].textContent;
+        var y = b.cells[column].dataset.sort || b.cells[column].textContent;
+        return (x < y ? -1 : x > y ? 1 : 0) * (up ? 1 : -1);
+      });
+      th.dataset.dir = up ? 'up' : 'down';
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+  var filter = table.previousElementSibling;
+  filter.addEventListener('input', function () {
+    var needle = filter.value.toLowerCase();
+    Array.from(body.rows).forEach(function (row) {
+      row.hidden = needle && row.textContent.toLowerCase().indexOf(needle) < 0;
+    });
+  });
+});
+"""
+
+
+def dump_many(
+    documents: Iterable[Document], /, *, reference_year: int | None = None
+) -> Iterator[str]:
+    """One page for several dumps: a comparison, then a section per dump.
+    ``reference_year``: the year to give dates shown without one (else 'recent')."""
+    import plotly.offline
+
+    _plotly()
+    documents = list(documents)
+    charts = _Charts()
+    sections = [_section(d, i, charts, reference_year) for i, d in enumerate(documents)]
+    names = [_title(d) for d in documents]
+    heading = names[0] if len(names) == 1 else f"{len(names)} profiles"
+    yield (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(heading)} · profileparse report</title>"
+        f"<style>{_STYLE}</style>"
+        f"<script>{plotly.offline.get_plotlyjs()}</script></head><body><main>"
+        f"<h1>{html.escape(heading)}</h1>"
+        f"<p class=source>Made by profileparse from {len(documents)} dump(s).</p>"
+    )
+    if len(documents) > 1:
+        yield _comparison(documents, reference_year)
+    yield from sections
+    yield f"</main><script>{_SCRIPT}</script></body></html>\n"
+
+
+def dump(document: Document, /, *, reference_year: int | None = None) -> str:
+    """The page for one dump (see :func:`dump_many`)."""
+    return "".join(dump_many([document], reference_year=reference_year))
+
+
+def report(documents: Iterable[Document], *, reference_year: int | None = None) -> str:
+    """The HTML report for these documents, as a string."""
+    return "".join(dump_many(documents, reference_year=reference_year))
+
+
+@hookimpl
+def register_formats(register: Any) -> None:
+    register(
+        Format(
+            name="report",
+            suffix=".html",
+            description="a page to look at: metrics, charts, a table of papers (plotly)",
+            dump=dump,
+            dump_many=dump_many,
+        )
+    )
+
+
+__all__ = ["MissingReportDependencyError", "dump", "dump_many", "report"]
