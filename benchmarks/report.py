@@ -31,6 +31,7 @@ def main() -> None:
     streaming = run("streaming_memory.py", "--sizes", "50", "100", "200")
     parallel = run("parallel.py", "--files", "1000", "--runs", "3")
     startup = run("startup.py", "--runs", "15")
+    limit = run("limit.py", "--runs", "3")
     corpus = run("corpus.py", "--dumps", "100", "800", "1000", "10000", "--markdown")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     page = f"""# Performance
@@ -74,6 +75,13 @@ whole process):
 with `--jobs 1` and with one process per core:
 
 {parallel}
+
+## Against the pure-Python limit
+
+`benchmarks/limit.py` times `profileparse.parse` and `../shared/bench/regex_limit.py` on
+the same clean dump of about 20 MB per layout, in the same process, medians of 3:
+
+{limit}
 
 ## Corpus build
 

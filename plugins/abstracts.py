@@ -18,13 +18,25 @@ from profileparse.model import Diagnostic, Document, Paper, Severity, Span
 
 from .common import is_meta_line
 
-_LITERAL = re.compile("bstract|BSTRACT")  # a literal search runs at memchr speed
+
+def _abstract() -> re.Pattern[str]:
+    """The grammar's ABSTRACT terminal: an ``Abstract:`` line."""
+    return grammar_terminal("profileparse.grammars", "abstracts.lark", "ABSTRACT")
+
+
+def _hits(text: str) -> Iterator[int]:
+    """Where an ``Abstract`` may start: found with ``str.find`` (memchr speed), then
+    checked against the grammar's terminal by the callers."""
+    for word in ("bstract", "BSTRACT"):
+        at = text.find(word, 1)
+        while at >= 0:
+            yield at - 1
+            at = text.find(word, at + 1)
 
 
 def _is_abstract_line(line: str) -> bool:
-    """True when ``line`` is an ``Abstract:`` line (the grammar's ABSTRACT terminal)."""
-    pattern = grammar_terminal("profileparse.grammars", "abstracts.lark", "ABSTRACT")
-    return pattern.match(line.strip() + "\n") is not None
+    """True when ``line`` is an ``Abstract:`` line."""
+    return _abstract().match(line.strip() + "\n") is not None
 
 
 class AbstractsTransformer(Transformer[Token, Any]):
@@ -55,20 +67,27 @@ def sniff(text: str) -> float:
     return hits / len(lines)
 
 
-_SENTENCE_END = frozenset(".!?)]\"'”’")
+_SENTENCES = ".!?)]\"'”’"  # what ends a sentence
 
 
 def _glued(text: str) -> Iterator[tuple[int, int]]:
     """``Abstract:`` right after the end of a sentence, mid-line: the first line of an
     abstracts dump glued to the last line of the text before it (``cat`` of a file with
     no final newline)."""
-    pattern = grammar_terminal("profileparse.grammars", "abstracts.lark", "ABSTRACT")
-    for m in _LITERAL.finditer(text):
-        at = m.start() - 1  # the "A" of "Abstract"
-        if at > 0 and text[at - 1] in _SENTENCE_END and pattern.match(text, at):
-            line_start = text.rfind("\n", 0, at) + 1
-            if text[line_start:at].strip():
-                yield text.count("\n", 0, at) + 1, at - line_start + 1
+    for at in sorted(_hits(text)):
+        if text[at] not in "Aa" or at == 0 or text[at - 1] not in _SENTENCES:
+            continue
+        line_start = text.rfind("\n", 0, at) + 1
+        if text[line_start:at].strip() and _abstract().match(text, at):
+            yield text.count("\n", 0, at) + 1, at - line_start + 1
+
+
+def _any_abstract_line(text: str) -> bool:
+    for at in _hits(text):
+        line_start = text.rfind("\n", 0, at) + 1
+        if not text[line_start:at].strip() and _abstract().match(text, line_start):
+            return True
+    return False
 
 
 def starts(text: str) -> Iterator[int | tuple[int, int]]:
@@ -76,10 +95,10 @@ def starts(text: str) -> Iterator[int | tuple[int, int]]:
     ``Abstract:`` lines: one alone is more likely an abstract that begins with the
     word), where paper records begin after such a run, and where an ``Abstract:`` line
     was glued to the end of the line before it."""
-    if not _LITERAL.search(text):
-        return
     glued = list(_glued(text))
     yield from glued
+    if not glued and not _any_abstract_line(text):
+        return  # no line is an "Abstract:" line: no run starts or ends
     glued_lines = {line - 1 for line, _ in glued}  # 0-based, like i below
     seen_meta = False
     run = 0
