@@ -551,19 +551,32 @@ def layouts_command() -> None:
 )
 @reference_year_option
 @encoding_option
+@click.option("-q", "--quiet", is_flag=True, help="Do not print diagnostics.")
 def report_command(
-    paths: tuple[str, ...], output: str, reference_year: int | None, encoding: str | None
+    paths: tuple[str, ...],
+    output: str,
+    reference_year: int | None,
+    encoding: str | None,
+    quiet: bool,
 ) -> None:
     """Write one HTML page to look at dumps: metrics, charts and every paper.
 
     The page opens from disk, offline, in any browser: scripts and styles are inside
     it. Several dumps get a comparison first. Needs profileparse[report] (plotly).
+    Diagnostics go to stderr too; exits 1 when a dump had an error (the page is still
+    written, with them).
     """
     import profileparse
 
     inputs = _expand(paths)
     failures: list[str] = []
-    documents = [doc for _, doc in _documents(inputs, {"encoding": encoding}, failures)]
+    documents = []
+    errors = False
+    for path, doc in _documents(inputs, {"encoding": encoding}, failures):
+        documents.append(doc)
+        errors = errors or not doc.ok
+        if not quiet:
+            _report(doc, path, sys.stderr)
     for message in failures:
         click.echo(message, err=True)
     if not documents:
@@ -581,5 +594,5 @@ def report_command(
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         papers = sum(len(d.papers) for d in documents)
         click.echo(f"wrote {output}: {len(documents)} dump(s), {papers} papers", err=True)
-    if failures:
+    if failures or errors:
         sys.exit(1)

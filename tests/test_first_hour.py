@@ -173,3 +173,22 @@ def test_markdown_names_a_dump_by_its_file_name_and_shows_dates_as_the_site() ->
     wang = profileparse.dumps(profileparse.parse_file(WANG), "markdown")
     assert " · Apr 7 · " in wang and "--04-07" not in wang
     assert " · Oct 30, 2023 · " in wang
+
+
+def test_the_report_shows_errors_and_exits_1(tmp_path: Path) -> None:
+    binary = tmp_path / "ls.txt"
+    binary.write_bytes(b"\x7fELF\x00\x01" * 100)
+    page = tmp_path / "r.html"
+    result = _cli("report", str(binary), str(ABSTRACTS), "-o", str(page))
+    assert result.exit_code == 1
+    assert f"{binary}:1:1: error: binary file, not a text dump" in result.stderr
+    assert page.is_file() and "binary file, not a text dump" in page.read_text(encoding="utf-8")
+
+
+def test_a_binary_and_an_empty_file_are_two_dumps_in_a_corpus(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 50)
+    with Corpus() as corpus:
+        result = corpus.add_files(sorted(tmp_path.glob("*.txt")))
+        assert sorted(result.added) == ["binary.txt", "empty.txt"]
+        assert result.with_errors == [("binary.txt", 1)]

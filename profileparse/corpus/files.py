@@ -26,7 +26,7 @@ class FileDumps:
 def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
     from profileparse.errors import ParseError
     from profileparse.parsing import ParseOptions, parse_bytes
-    from profileparse.text import decode
+    from profileparse.text import binary, decode
 
     try:
         data = Path(path).read_bytes()
@@ -37,6 +37,11 @@ def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
     except ParseError as exc:
         return FileDumps(path, failure=str(exc))
     # The key hashes the decoded text, as the first corpus version did, so re-adding a
-    # file to a migrated corpus is still a no-op.
-    digest = hashlib.sha256(decode(data, encoding=encoding)[0].encode("utf-8")).hexdigest()
+    # file to a migrated corpus is still a no-op; a binary file (no text) its bytes.
+    text, found = decode(data, encoding=encoding)
+    digest = (
+        f"binary-{hashlib.sha256(data).hexdigest()}"
+        if binary(found)
+        else hashlib.sha256(text.encode("utf-8")).hexdigest()
+    )
     return FileDumps(path, tuple((doc, f"{digest}:{i}") for i, doc in enumerate(documents)))
