@@ -24,7 +24,12 @@ from profileparse.layouts import (
     grammar_terminal,
 )
 from profileparse.model import Diagnostic, Document, Paper, Profile, Severity, Span
-from profileparse.names import join_author_list, looks_like_author_list, parse_author_list
+from profileparse.names import (
+    join_author_list,
+    looks_like_author_list,
+    name_cost,
+    parse_author_list,
+)
 
 from .common import (
     CODES,
@@ -222,8 +227,21 @@ def _lines_before(text: str, end: int, count: int) -> list[tuple[int, str]]:
     return found
 
 
-def starts(text: str) -> Iterator[int]:
-    """Lines where a profile header (name, category, h-index) begins after other text."""
+_GLUED_NAME = re.compile(r"[.!?)\]\"'”’]([A-Z][^.!?]{1,60})\Z")
+
+
+def _glued_name(line: str) -> int:
+    """The column where a name starts that was glued to the end of a sentence (``cat``
+    of a file with no final newline: "...recognition task.Xiaokun Wang"), or 0."""
+    m = _GLUED_NAME.search(line) if len(line) > 60 else None
+    if m is None or name_cost(m.group(1)) >= 6.0:
+        return 0
+    return m.start(1) + 1
+
+
+def starts(text: str) -> Iterator[int | tuple[int, int]]:
+    """Lines where a profile header (name, category, h-index) begins after other text;
+    a (line, column) pair where its name was glued to the end of the line before."""
     h_index, category = _terminal("H_INDEX"), _terminal("CATEGORY")
     first = len(text) - len(text.lstrip())
     for m in _INDEX.finditer(text):
@@ -233,7 +251,10 @@ def starts(text: str) -> Iterator[int]:
             continue
         before = _lines_before(text, begin, 2)
         if len(before) == 2 and category.fullmatch(before[1][1] + "\n") and before[0][0] > first:
-            yield text.count("\n", 0, before[0][0]) + 1
+            name_start = before[0][0]
+            line = text.count("\n", 0, name_start) + 1
+            column = _glued_name(text[name_start : text.find("\n", name_start)])
+            yield (line, column) if column else line
 
 
 def _record_lines(children: list[Token]) -> list[Token]:

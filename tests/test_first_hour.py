@@ -192,3 +192,16 @@ def test_a_binary_and_an_empty_file_are_two_dumps_in_a_corpus(tmp_path: Path) ->
         result = corpus.add_files(sorted(tmp_path.glob("*.txt")))
         assert sorted(result.added) == ["binary.txt", "empty.txt"]
         assert result.with_errors == [("binary.txt", 1)]
+
+
+def test_two_profile_pages_glued_by_cat(tmp_path: Path) -> None:
+    glued = tmp_path / "two.txt"
+    glued.write_bytes(WEI.read_bytes() + WANG.read_bytes())  # no final newline between
+    first, second = profileparse.parse_all(glued.read_text(encoding="utf-8"))
+    assert first.profile is not None and first.profile.name == "Tianwen Wei"
+    assert second.profile is not None and second.profile.name == "Xiaokun Wang"
+    assert (len(first.papers), len(second.papers)) == (15, 10)
+    assert first.papers[-1].abstract is not None
+    assert first.papers[-1].abstract.endswith("M-estimator.")
+    (glue,) = [d for d in second.diagnostics if d.code == "glued-dumps"]
+    assert glue.line == WEI.read_text(encoding="utf-8").count("\n") + 1
