@@ -1,8 +1,14 @@
-"""The ``json`` format: the whole document as one JSON object."""
+"""The ``json`` format: the whole document as one JSON object.
+
+With the ``fast`` extra, the default shape (two-space indent, UTF-8 text) is written by
+orjson, which gives the same bytes as the standard library several times faster
+(``tests/test_formats.py`` compares them); ``PROFILEPARSE_PURE=1`` turns it off.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -12,18 +18,34 @@ from profileparse.model import Document
 from profileparse.serialize import to_data
 
 
+def _orjson() -> Any:
+    if os.environ.get("PROFILEPARSE_PURE"):
+        return None
+    try:
+        import orjson
+    except ImportError:
+        return None
+    return orjson
+
+
+def _text(data: Any, indent: int | None, ensure_ascii: bool) -> str:
+    fast = _orjson() if indent == 2 and not ensure_ascii else None
+    if fast is not None:
+        return str(fast.dumps(data, option=fast.OPT_INDENT_2).decode("utf-8")) + "\n"
+    return json.dumps(data, indent=indent, ensure_ascii=ensure_ascii) + "\n"
+
+
 def dump(document: Document, /, *, indent: int | None = 2, ensure_ascii: bool = False) -> str:
     """``indent``: spaces per level (``None`` for one line); ``ensure_ascii``: escape
     non-ASCII characters."""
-    return json.dumps(to_data(document), indent=indent, ensure_ascii=ensure_ascii) + "\n"
+    return _text(to_data(document), indent, ensure_ascii)
 
 
 def dump_many(
     documents: Iterable[Document], /, *, indent: int | None = 2, ensure_ascii: bool = False
 ) -> Iterator[str]:
     """Several documents as one JSON array."""
-    data = [to_data(document) for document in documents]
-    yield json.dumps(data, indent=indent, ensure_ascii=ensure_ascii) + "\n"
+    yield _text([to_data(document) for document in documents], indent, ensure_ascii)
 
 
 @hookimpl

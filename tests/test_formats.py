@@ -276,3 +276,18 @@ def test_dumps_takes_several_documents() -> None:
         text = profileparse.dumps(docs, "bibtex")
     keys = re.findall(r"^@misc\{([^,]+),", text, re.M)
     assert len(keys) == 56 == len(set(keys))
+
+
+def test_json_through_orjson_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from profileparse.plugins import json as json_format
+
+    from tests.render import dumps_for, load_records
+
+    assert json_format._orjson() is not None  # the fast extra (the test extra has it)
+    docs = [profileparse.parse_file(p) for p in seed_paths()]
+    for layout in ("profile", "inline", "abstracts"):
+        docs += [profileparse.parse(d.text) for d in dumps_for(layout, load_records(120), 5)]
+    fast = [profileparse.dumps(doc, "json") for doc in docs] + [profileparse.dumps(docs, "json")]
+    monkeypatch.setenv("PROFILEPARSE_PURE", "1")
+    pure = [profileparse.dumps(doc, "json") for doc in docs] + [profileparse.dumps(docs, "json")]
+    assert fast == pure
