@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.render import all_records, corpus_quality, write_overlapping_dumps  # noqa: E402
+from benchmarks.records import all_records  # noqa: E402
+from tests.render import corpus_quality, write_overlapping_dumps  # noqa: E402
 
 
 def build(folder: Path, db: Path, jobs: int) -> dict[str, float]:

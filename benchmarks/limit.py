@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import profileparse  # noqa: E402
-from tests.render import RENDERERS, Variations, all_records  # noqa: E402
+from benchmarks.records import all_records  # noqa: E402
+from tests.render import RENDERERS, Variations  # noqa: E402
 
 LIMIT = ROOT.parent / "shared" / "bench" / "regex_limit.py"
 

@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.render import RENDERERS, Variations, all_records  # noqa: E402
+from benchmarks.records import all_records  # noqa: E402
+from tests.render import RENDERERS, Variations  # noqa: E402
 
 
 def main() -> None:

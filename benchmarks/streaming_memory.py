@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.render import Variations, all_records, render_profile  # noqa: E402
+from benchmarks.records import all_records  # noqa: E402
+from tests.render import Variations, render_profile  # noqa: E402
 
 CHILD = r"""
 import json, sys, time, contextlib, os

@@ -20,8 +20,7 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 ARXIV = DATA / "arxiv-slice.jsonl"
-#: The full sample beside a checkout (CI has it), for benchmarks that want more records.
-SHARED_ARXIV = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-sample.jsonl"
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 AFFILIATIONS = ("tsinghua", "stanford", "cmu", "mit", "eth zurich", "deepmind", "pku")
 
@@ -73,12 +72,6 @@ def load_records(limit: int | None = None, path: Path = ARXIV) -> list[dict[str,
                 if limit is not None and len(out) >= limit:
                     break
     return out
-
-
-def all_records() -> list[dict[str, Any]]:
-    """The full sample when it is beside the checkout (benchmarks want many records),
-    else the slice in tests/data."""
-    return load_records(path=SHARED_ARXIV if SHARED_ARXIV.is_file() else ARXIV)
 
 
 def _meta(record: dict[str, Any], rng: random.Random) -> tuple[str, dict[str, Any]]:

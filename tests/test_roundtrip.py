@@ -99,4 +99,7 @@ def test_inline_roundtrip(doc: Document) -> None:
         alone = attrs.evolve(doc, papers=[paper])
         assume(_content(_roundtrip(alone)) == alone)
     again = _roundtrip(doc)
-    assert _content(again) == doc and again.diagnostics == ()
+    assert _content(again) == doc
+    # A right split may still be flagged when another reading came close (issue 13's
+    # ambiguous-split warning); nothing else may be reported.
+    assert all(d.code == "ambiguous-split" for d in again.diagnostics)

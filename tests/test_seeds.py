@@ -1,5 +1,5 @@
-"""Acceptance: every seed parses to exactly ../shared/expected, through the API and CLI,
-and its whole JSON is pinned as a syrupy snapshot."""
+"""Acceptance: every seed parses to exactly its expected JSON (tests/data/expected),
+through the API and CLI, and its whole JSON is pinned as a syrupy snapshot."""
 
 from __future__ import annotations
 
