@@ -10,6 +10,7 @@ not a name); layouts that must find names in running text build on it.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -137,6 +138,7 @@ ORGANISATION_WORDS = frozenset(
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _word_cost(token: str, position: int, count: int, camel: float = 2.0) -> float:
     """Cost of one space-separated token of a name."""
     marks = _MARKS.search(token) if position == count - 1 else None
@@ -206,6 +208,7 @@ def _word_cost(token: str, position: int, count: int, camel: float = 2.0) -> flo
 _COUNT_COST = {1: 2.5, 2: 0.0, 3: 0.3, 4: 1.0, 5: 2.0}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_cost(name: str, *, listed: bool = False) -> float:
     """How unusual ``name`` is as one person's (or organisation's) name: 0 is ordinary,
     ``inf`` impossible. ``listed``: the name stands between commas in an author list,
