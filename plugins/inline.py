@@ -151,6 +151,9 @@ def _glued_capital(word: str) -> int:
     return 0
 
 
+_MAYBE_NAME_START = re.compile(r"[^a-z\s]")
+
+
 def _caseless(c: str) -> bool:
     return c.isalpha() and not c.isupper() and not c.islower()
 
@@ -159,7 +162,10 @@ def _candidates(segment: str) -> list[int]:
     """Positions where a name could start: a capital, or a letter of a script without case
     (CJK, ...) right after text of another kind, glued to what comes before."""
     out = []
-    for i in range(max(1, len(segment) - MAX_NAME), len(segment)):
+    # ASCII lower case and white space never start a name: skip them at C speed and look
+    # closely only at the other characters.
+    for m in _MAYBE_NAME_START.finditer(segment, max(1, len(segment) - MAX_NAME)):
+        i = m.start()
         c, prev = segment[i], segment[i - 1]
         if prev.isspace():
             continue
