@@ -58,6 +58,26 @@ class AbstractsTransformer(Transformer[Token, Any]):
         return diagnostic(Severity.WARNING, "extra-line", message, children[0])
 
 
+def fast(prepared: str) -> LayoutResult:
+    """The grammar's parse without Lark's parser: every line is an ``abstract`` or a
+    ``stray``, so the grammar's terminals (ABSTRACT first, as the lexer tries them)
+    tell each line's token, and the transformer's own handlers build the model."""
+    transformer = AbstractsTransformer()
+    abstract = _abstract()
+    meta = grammar_terminal("profileparse.grammars", "abstracts.lark", "META")
+    children: list[Paper | Diagnostic] = []
+    for number, line in enumerate(prepared.split("\n"), start=1):
+        if not line:
+            continue  # normalised text: a blank line is empty
+        text = line + "\n"
+        if abstract.match(text):
+            children.append(transformer.abstract([Token("ABSTRACT", text, line=number, column=1)]))
+        else:
+            kind = "META" if meta.match(text) else "LINE"
+            children.append(transformer.stray([Token(kind, text, line=number, column=1)]))
+    return transformer.start(children)
+
+
 def sniff(text: str) -> float:
     """The share of the first non-blank lines that start with ``Abstract:``."""
     lines = [line for line in text.split("\n", 400)[:400] if line.strip()]
@@ -152,6 +172,7 @@ def register_layouts(register: Any) -> None:
             sniff=sniff,
             starts=starts,
             record_start=lambda line: True,  # every line is a record
+            fast=fast,
             codes={"extra-line": "a line that is not an 'Abstract:' line; it was not read"},
         )
     )

@@ -77,6 +77,11 @@ class Layout:
     #: True when the layout infers where a title ends and its authors begin from glued
     #: text: the corpus then takes the split another dump shows for the same text.
     infers_titles: bool = False
+    #: ``fast(text) -> LayoutResult``: the same result as the grammar's parse, got
+    #: without Lark's parser: the grammar's own terminals find the tokens and the
+    #: transformer's own rule handlers build the model, so the two cannot drift apart
+    #: (``PROFILEPARSE_NO_FAST_PATH=1`` turns it off; a test compares both).
+    fast: Callable[[str], LayoutResult] | None = None
 
 
 @frozen

@@ -349,6 +349,8 @@ def parse_bytes(data: bytes, options: ParseOptions) -> list[Document]:
 
 
 def _run(layout: Layout, prepared: str) -> LayoutResult:
+    if layout.fast is not None and not os.environ.get("PROFILEPARSE_NO_FAST_PATH"):
+        return layout.fast(prepared)
     try:
         result = _parser(layout).parse(prepared)
     except UnexpectedInput as exc:  # the grammars accept any line; this is a plugin bug

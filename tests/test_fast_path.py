@@ -1,0 +1,71 @@
+"""A layout's fast path gives exactly what its grammar gives: equal documents and
+diagnostics on real, rendered, damaged and random text."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import profileparse
+from tests.conftest import seed_paths
+from tests.render import RENDERERS, Variations, load_records
+
+FAST = [name for name, e in profileparse.get_registry().layouts.items() if e.item.fast]
+
+
+def _both(text: str, layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = profileparse.parse(text, layout=layout)
+    with monkeypatch.context() as m:
+        m.setenv("PROFILEPARSE_NO_FAST_PATH", "1")
+        grammar = profileparse.parse(text, layout=layout)
+    assert fast == grammar
+
+
+def _texts() -> list[str]:
+    records = load_records(200)
+    rng = random.Random(11)
+    texts = [p.read_text(encoding="utf-8") for p in seed_paths()]
+    for layout in RENDERERS:
+        for start in range(0, 200, 25):
+            chunk = records[start : start + 25]
+            texts.append(RENDERERS[layout](chunk, rng, Variations.random(rng)).text)
+    damaged = []
+    for text in texts:
+        lines = text.split("\n")
+        for _ in range(3):
+            i = rng.randrange(len(lines))
+            lines.insert(
+                i, rng.choice(["  Abstract :  indented", "CLJun 29, 2023Code", "junk", ""])
+            )
+        damaged.append("\n".join(lines))
+    return texts + damaged
+
+
+def test_there_is_a_fast_path() -> None:
+    assert "abstracts" in FAST
+
+
+@pytest.mark.parametrize("layout", FAST)
+def test_fast_path_equals_the_grammar(layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for text in _texts():
+        _both(text, layout, monkeypatch)
+
+
+LINES = st.sampled_from(
+    ["Abstract:We study parsing.", "  abstract : spaced", "ABSTRACT:", "Abstract", "",
+     "CLJun 29, 2023Code", "  56.3CLApr 7", "plain text", "\t", "Abstract:x\r"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LINES, max_size=12), st.sampled_from(FAST or ["abstracts"]))
+def test_fast_path_equals_the_grammar_on_random_lines(lines: list[str], layout: str) -> None:
+    text = "\n".join(lines)
+    fast = profileparse.parse(text, layout=layout)
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("PROFILEPARSE_NO_FAST_PATH", "1")
+        grammar = profileparse.parse(text, layout=layout)
+    assert fast == grammar
