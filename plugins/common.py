@@ -11,14 +11,16 @@ whether a line is one.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from attrs import frozen
 from lark import Token
 
-from profileparse.layouts import diagnostic, grammar_terminal
+from profileparse.layouts import LayoutResult, diagnostic, grammar_terminal
 from profileparse.model import MONTHS, Diagnostic, Paper, PaperDate, Severity, Span
 from profileparse.names import AuthorList
 
@@ -31,6 +33,7 @@ __all__ = [
     "meta_line",
     "read_meta",
     "read_records",
+    "read_records_fast",
     "record_meta",
     "record_paper",
     "record_shape",
@@ -244,3 +247,55 @@ def record_shape(text: str) -> tuple[int, float | None]:
     if since is not None:
         gaps.append(since)
     return metas, (statistics.median(gaps) if gaps else None)
+
+
+# -- the fast path: a record layout's tokens without Lark's parser ----------------------
+
+
+@functools.cache
+def _meta_lines() -> re.Pattern[str]:
+    """A META line at the start of any line (the grammar's own terminal, anchored)."""
+    return re.compile(f"^(?:{_meta_pattern().pattern})", re.MULTILINE)
+
+
+def read_records_fast(
+    prepared: str,
+    transformer: Any,
+    head: Callable[[str], list[Any]],
+) -> LayoutResult:
+    """A record layout's parse without Lark's parser, for ``Layout.fast``.
+
+    The grammar is ``start: _NL? <head>? record*`` with ``record: META BODY?``: the META
+    terminal finds each record's meta line as the lexer would (a whole line of that
+    shape; its trailing ``\\n\\s*`` also takes blank lines and the next line's
+    indentation), BODY is everything up to the next one, and the transformer's own
+    ``record`` and ``start`` handlers build the model. ``head`` turns the text before
+    the first meta line into the start rule's first children (the layout's header or
+    preamble)."""
+    meta_line, meta = _meta_lines(), _meta_pattern()
+    first = meta_line.search(prepared)
+    start = first.start() if first is not None else len(prepared)
+    children = head(prepared[:start]) if prepared[:start].strip() else []
+    position, line = 0, 1
+    at = start
+    while at < len(prepared):
+        m = meta.match(prepared, at)
+        if m is None:  # only after the last record: nothing left but what ended it
+            break
+        line += prepared.count("\n", position, m.start())
+        position = m.start()
+        tokens = [Token("META", m.group(), line=line, column=_column(prepared, m.start()))]
+        body_start = m.end()
+        following = meta.match(prepared, body_start) or meta_line.search(prepared, body_start)
+        at = following.start() if following is not None else len(prepared)
+        if body_start < at:
+            body_line = line + prepared.count("\n", m.start(), body_start)
+            column = _column(prepared, body_start)
+            tokens.append(Token("BODY", prepared[body_start:at], line=body_line, column=column))
+        children.append(transformer.record(tokens))
+    result: LayoutResult = transformer.start(children)
+    return result
+
+
+def _column(text: str, position: int) -> int:
+    return position - text.rfind("\n", 0, position)

@@ -37,6 +37,7 @@ from .common import (
     is_meta_line,
     meta_line,
     read_records,
+    read_records_fast,
     record_meta,
     record_paper,
     record_shape,
@@ -356,6 +357,21 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
     )
 
 
+def fast(prepared: str) -> LayoutResult:
+    """The grammar's parse without Lark's parser: the text before the first meta line
+    is the preamble (one BODY token after ``_NL``), the records come from the META
+    terminal, and the transformer's own handlers build the model."""
+    transformer = InlineTransformer()
+
+    def preamble(text: str) -> list[Any]:
+        skip = len(text) - len(text.lstrip()) if text.startswith("\n") else 0  # _NL
+        line = text.count("\n", 0, skip) + 1
+        column = skip - text.rfind("\n", 0, skip)
+        return [transformer.preamble([Token("BODY", text[skip:], line=line, column=column)])]
+
+    return read_records_fast(prepared, transformer, preamble)
+
+
 def sniff(text: str) -> float:
     """0.9 for records of three lines (meta, title+authors, abstract); else low."""
     metas, gap = record_shape(text)
@@ -402,6 +418,7 @@ def register_layouts(register: Any) -> None:
             sniff=sniff,
             record_start=is_meta_line,
             infers_titles=True,
+            fast=fast,
             codes={
                 **CODES,
                 "preamble": "text before the first paper record; it was not read",

@@ -38,6 +38,7 @@ from .common import (
     looks_like_broken_meta,
     meta_line,
     read_records,
+    read_records_fast,
     record_meta,
     record_paper,
     record_shape,
@@ -308,6 +309,19 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic], headless: bool = 
     )
 
 
+def fast(prepared: str) -> LayoutResult:
+    """The grammar's parse with Lark only for the header (a few lines whose terminals
+    compete by priority): the records come from the META terminal and the
+    transformer's own handlers (see ``read_records_fast``)."""
+    from profileparse.parsing import parse_with_grammar
+
+    def header(text: str) -> list[Any]:
+        result = parse_with_grammar(LAYOUT, text)
+        return [Header(result.profile, tuple(result.diagnostics), tuple(result.papers))]
+
+    return read_records_fast(prepared, ProfileTransformer(), header)
+
+
 def sniff(text: str) -> float:
     """1 for a text with a profile header; 0.9 for records of four lines; else low."""
     head = "\n".join(text.lstrip().split("\n", 40)[:40])
@@ -364,23 +378,25 @@ def register_formats(register: Any) -> None:
     )
 
 
+LAYOUT = Layout(
+    name="profile",
+    description="researcher header, then meta / title / authors / abstract records",
+    grammar="profile.lark",
+    transformer=ProfileTransformer,
+    sniff=sniff,
+    starts=starts,
+    record_start=is_meta_line,
+    check=check,
+    fast=fast,
+    codes={
+        **CODES,
+        "header": "a header line given twice, or a value out of range",
+        "paper-count": "the header's paper count differs from the records that follow",
+        "missing-meta": "the text starts inside a record; its meta line is missing",
+    },
+)
+
+
 @hookimpl
 def register_layouts(register: Any) -> None:
-    register(
-        Layout(
-            name="profile",
-            description="researcher header, then meta / title / authors / abstract records",
-            grammar="profile.lark",
-            transformer=ProfileTransformer,
-            sniff=sniff,
-            starts=starts,
-            record_start=is_meta_line,
-            check=check,
-            codes={
-                **CODES,
-                "header": "a header line given twice, or a value out of range",
-                "paper-count": "the header's paper count differs from the records that follow",
-                "missing-meta": "the text starts inside a record; its meta line is missing",
-            },
-        )
-    )
+    register(LAYOUT)

@@ -34,6 +34,7 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "parse_text",
+    "parse_with_grammar",
 ]
 
 
@@ -351,6 +352,12 @@ def parse_bytes(data: bytes, options: ParseOptions) -> list[Document]:
 def _run(layout: Layout, prepared: str) -> LayoutResult:
     if layout.fast is not None and not os.environ.get("PROFILEPARSE_NO_FAST_PATH"):
         return layout.fast(prepared)
+    return parse_with_grammar(layout, prepared)
+
+
+def parse_with_grammar(layout: Layout, prepared: str) -> LayoutResult:
+    """A layout's grammar and transformer run by Lark over normalised text (what a
+    layout's fast path can hand a part of its text to)."""
     try:
         result = _parser(layout).parse(prepared)
     except UnexpectedInput as exc:  # the grammars accept any line; this is a plugin bug
