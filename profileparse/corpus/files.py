@@ -25,20 +25,20 @@ class FileDumps:
 
 def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
     from profileparse.errors import ParseError
-    from profileparse.parsing import ParseOptions, parse_bytes
+    from profileparse.parsing import ParseOptions, parse_text
     from profileparse.text import binary, decode
 
     try:
         data = Path(path).read_bytes()
+        text, found = decode(data, encoding=encoding)  # once: for the dumps and the key
         options = ParseOptions(source=os.path.basename(path), encoding=encoding)
-        documents = parse_bytes(data, options)
+        documents = parse_text(text, options, found)
     except OSError as exc:
         return FileDumps(path, failure=f"{path}: error: cannot read: {exc.strerror or exc}")
     except ParseError as exc:
         return FileDumps(path, failure=str(exc))
     # The key hashes the decoded text, as the first corpus version did, so re-adding a
     # file to a migrated corpus is still a no-op; a binary file (no text) its bytes.
-    text, found = decode(data, encoding=encoding)
     digest = (
         f"binary-{hashlib.sha256(data).hexdigest()}"
         if binary(found)
