@@ -5,6 +5,7 @@ Grammar: ``grammars/abstracts.lark``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -90,11 +91,11 @@ def sniff(text: str) -> float:
 _SENTENCES = ".!?)]\"'”’"  # what ends a sentence
 
 
-def _glued(text: str) -> Iterator[tuple[int, int]]:
+def _glued(text: str, hits: list[int]) -> Iterator[tuple[int, int]]:
     """``Abstract:`` right after the end of a sentence, mid-line: the first line of an
     abstracts dump glued to the last line of the text before it (``cat`` of a file with
     no final newline)."""
-    for at in sorted(_hits(text)):
+    for at in hits:
         if text[at] not in "Aa" or at == 0 or text[at - 1] not in _SENTENCES:
             continue
         line_start = text.rfind("\n", 0, at) + 1
@@ -102,10 +103,24 @@ def _glued(text: str) -> Iterator[tuple[int, int]]:
             yield text.count("\n", 0, at) + 1, at - line_start + 1
 
 
-def _any_abstract_line(text: str) -> bool:
-    for at in _hits(text):
+def _any_abstract_line(text: str, hits: list[int]) -> bool:
+    for at in hits:
         line_start = text.rfind("\n", 0, at) + 1
         if not text[line_start:at].strip() and _abstract().match(text, line_start):
+            return True
+    return False
+
+
+# The start of every line but those that begin with a plain "Abstract:" (the pattern
+# starts with a literal, so the regex engine finds line ends at memchr speed).
+_OTHER_LINE = re.compile(r"\n(?!Abstract:)")
+
+
+def _any_meta_line(text: str) -> bool:
+    """Whether any line is a meta line (only lines not starting with "Abstract:" can be)."""
+    for begin in itertools.chain([0], (m.end() for m in _OTHER_LINE.finditer(text))):
+        end = text.find("\n", begin)
+        if is_meta_line(text[begin : end if end >= 0 else len(text)]):
             return True
     return False
 
@@ -115,10 +130,13 @@ def starts(text: str) -> Iterator[int | tuple[int, int]]:
     ``Abstract:`` lines: one alone is more likely an abstract that begins with the
     word), where paper records begin after such a run, and where an ``Abstract:`` line
     was glued to the end of the line before it."""
-    glued = list(_glued(text))
+    hits = sorted(_hits(text))
+    glued = list(_glued(text, hits))
     yield from glued
-    if not glued and not _any_abstract_line(text):
+    if not glued and not _any_abstract_line(text, hits):
         return  # no line is an "Abstract:" line: no run starts or ends
+    if not _any_meta_line(text):
+        return  # runs only matter next to paper records, whose meta lines start them
     glued_lines = {line - 1 for line, _ in glued}  # 0-based, like i below
     seen_meta = False
     run = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def _parse_dump(
     prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...], *, checks: bool = True
 ) -> Document:
     """Steps 3 to 5 for one dump."""
-    if not prepared.strip():
+    if not prepared or prepared.isspace():  # stops at the first other character: no copy
         empty = Diagnostic(Severity.WARNING, DiagnosticCode.EMPTY, "the dump is empty", 1)
         return Document(source=options.source, layout=options.layout, diagnostics=(*found, empty))
     name = options.layout if options.layout is not None else detect(prepared)
@@ -227,19 +228,23 @@ def _parts(prepared: str, starts: list[tuple[int, int]]) -> list[str]:
 
 #: Layouts are detected from at most this much of the text's start.
 HEAD_CHARS = 64 << 10
+_BLANK_LINES = re.compile(r"\n*")
 
 
 def head(prepared: str) -> str:
-    """The start of a text that layouts sniff: at most ``HEAD_CHARS``, whole lines."""
-    if len(prepared) <= HEAD_CHARS:
-        return prepared
-    cut = prepared.rfind("\n", 0, HEAD_CHARS)
-    return prepared[: cut + 1] if cut > 0 else prepared[:HEAD_CHARS]
+    """The start of a text that layouts sniff, blank lines before it left out: at most
+    ``HEAD_CHARS``, whole lines (a slice, never a copy of the whole text)."""
+    begin = _BLANK_LINES.match(prepared).end()  # type: ignore[union-attr]  # matches ""
+    end = begin + HEAD_CHARS
+    if len(prepared) <= end:
+        return prepared[begin:]
+    cut = prepared.rfind("\n", begin, end)
+    return prepared[begin : cut + 1] if cut > begin else prepared[begin:end]
 
 
 def detect(prepared: str) -> str | None:
     """The name of the registered layout a normalised text fits best, or None."""
-    start = head(prepared.lstrip("\n"))
+    start = head(prepared)
     scores = sorted(
         ((entry.item.sniff(start), name) for name, entry in get_registry().layouts.items()),
         reverse=True,

@@ -4,6 +4,7 @@ decode), and the one normalisation every layout reads."""
 from __future__ import annotations
 
 import codecs
+import re
 
 from profileparse.model import Diagnostic, DiagnosticCode, Severity
 
@@ -16,9 +17,18 @@ BINARY_SHARE = 0.3
 _FEW = 3
 
 
+# A line break after white space. The pattern starts with the literal "\n", so the regex
+# engine scans for it at memchr speed and looks back only at line ends.
+_TRAILING_SPACE = re.compile(r"\n(?<=[^\S\n]\n)")
+
+
 def normalise(text: str) -> str:
     """The text the grammars read: no BOM, ``\\n`` line ends, no trailing white space on
-    any line, and a final newline. Line numbers and the columns of content are unchanged."""
+    any line, and a final newline. Line numbers and the columns of content are unchanged.
+
+    A text that is already so is returned as it is, without a copy."""
+    if _normal(text):
+        return text
     if text.startswith(BOM):
         text = text[1:]
     if "\r" in text:
@@ -27,6 +37,15 @@ def normalise(text: str) -> str:
     if lines and lines[-1] == "":
         lines.pop()
     return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def _normal(text: str) -> bool:
+    return (
+        text.endswith("\n")
+        and not text.startswith(BOM)
+        and "\r" not in text
+        and _TRAILING_SPACE.search(text) is None
+    ) or text == ""
 
 
 def binary(found: tuple[Diagnostic, ...]) -> bool:
