@@ -15,7 +15,7 @@ import functools
 import re
 import statistics
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from attrs import frozen
 from lark import Token
@@ -63,13 +63,15 @@ _BROKEN_META = re.compile(
 )
 
 
+_SHORT = 40  # characters: a damaged meta line is no longer
+
+
 def _meta_pattern() -> re.Pattern[str]:
     return grammar_terminal("profileparse.grammars", "inline.lark", "META")
 
 
-@frozen
-class Meta:
-    """The fields of a meta line."""
+class Meta(NamedTuple):
+    """The fields of a meta line (a named tuple: one is made for every paper)."""
 
     score: float | None
     category: str
@@ -85,19 +87,21 @@ def read_meta(line: str) -> Meta:
     has_code = text.endswith("Code")
     if has_code:
         text = text[:-4]
-    start = 0
-    while not text[start].isupper():  # the score: digits and a dot
-        start += 1
-    score = float(text[:start]) if start else None
-    category = text[start : start + 2]
-    month = _MONTH_NUMBER[text[start + 2 : start + 5]]
-    day, _, year = text[start + 5 :].partition(",")
-    date = PaperDate(
-        year=int(year) if year else None,
-        month=month,
-        day=int(day),
+    start = len(text) - len(text.lstrip("0123456789."))  # the score: digits and a dot
+    return Meta(
+        score=float(text[:start]) if start else None,
+        category=text[start : start + 2],
+        date=_date(text[start + 2 :]),
+        has_code=has_code,
     )
-    return Meta(score=score, category=category, date=date, has_code=has_code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(shown: str) -> PaperDate:
+    """``Jun 29, 2023`` or ``Apr 7`` as a date; one shared object per distinct date (a
+    dump shows the same few hundred dates again and again)."""
+    day, _, year = shown[3:].partition(",")
+    return PaperDate(year=int(year) if year else None, month=_MONTH_NUMBER[shown[:3]], day=int(day))
 
 
 def render_meta(
@@ -117,7 +121,7 @@ def is_meta_line(line: str) -> bool:
 
 def looks_like_broken_meta(line: str) -> bool:
     """True for a short line that reads like a damaged meta line (``CLJun 31 2023Cod``)."""
-    return len(line.strip()) <= 40 and _BROKEN_META.match(line) is not None
+    return _BROKEN_META.match(line) is not None and len(line.strip()) <= _SHORT
 
 
 @frozen
@@ -197,15 +201,15 @@ def record_meta(record: RecordLines, diagnostics: list[Diagnostic]) -> Meta | No
 
 
 def record_paper(
-    record: RecordLines,
+    span: Span,
     meta: Meta | None,
     *,
     title: str | None = None,
     authors: AuthorList | None = None,
     abstract: str | None = None,
 ) -> Paper:
-    """The paper a record shows: its meta line's fields, what its text lines gave, and
-    the lines it spans."""
+    """The paper a record shows: the lines it spans, its meta line's fields, and what
+    its text lines gave."""
     return Paper(
         title=title,
         authors=authors.names if authors is not None else (),
@@ -216,7 +220,7 @@ def record_paper(
         has_code=meta.has_code if meta is not None else False,
         score=meta.score if meta is not None else None,
         abstract=abstract,
-        span=record.span,
+        span=span,
     )
 
 
@@ -258,10 +262,32 @@ def _meta_lines() -> re.Pattern[str]:
     return re.compile(f"^(?:{_meta_pattern().pattern})", re.MULTILINE)
 
 
+#: ``regular(meta, lines, span) -> Paper | None``: the paper of a regular record, from
+#: its meta line's fields and its text lines (each as LINE matched it: with its line
+#: break and the blank lines after it); None sends the record down the general path
+#: (where its diagnostics are made).
+Regular = Callable[[Meta, tuple[str, ...], Span], "Paper | None"]
+
+
+@functools.cache
+def _regular_records(lines: int) -> re.Pattern[str]:
+    """A regular record: a META line and exactly ``lines`` LINEs (the grammar's own
+    terminals, so a regular record is tokenised as the lexer would), none after the
+    first a damaged meta line (``looks_like_broken_meta`` as a lookahead), followed by
+    the next meta line or the end of the text."""
+    meta = _meta_pattern().pattern
+    line = grammar_terminal("profileparse.grammars", "profile.lark", "LINE").pattern
+    short = f"[^\\S\\n]*[^\\n]{{0,{_SHORT}}}\\n"  # at most _SHORT characters, stripped
+    not_broken = f"(?!(?={short})(?:{_BROKEN_META.pattern}))"
+    fields = f"({line})" + f"{not_broken}({line})" * (lines - 1)
+    return re.compile(f"({meta}){fields}(?=(?:{meta})|\\Z)")
+
+
 def read_records_fast(
     prepared: str,
     transformer: Any,
     head: Callable[[str], list[Any]],
+    regular: tuple[int, Regular] | None = None,
 ) -> LayoutResult:
     """A record layout's parse without Lark's parser, for ``Layout.fast``.
 
@@ -271,30 +297,67 @@ def read_records_fast(
     indentation), BODY is everything up to the next one, and the transformer's own
     ``record`` and ``start`` handlers build the model. ``head`` turns the text before
     the first meta line into the start rule's first children (the layout's header or
-    preamble)."""
+    preamble).
+
+    ``regular``: how many text lines a record of the layout has, and the layout's
+    builder of such a record's paper. A record of exactly that many lines (none a
+    damaged meta line, its date a real one) is one match of a single pattern made of
+    the grammar's terminals and goes straight to the builder; any other record, or one
+    the builder declines, takes the general path. The two meet in the ``start``
+    handler, which receives ``(papers, diagnostics)`` for each run of records."""
     meta_line, meta = _meta_lines(), _meta_pattern()
     first = meta_line.search(prepared)
     start = first.start() if first is not None else len(prepared)
     children = head(prepared[:start]) if prepared[:start].strip() else []
-    position, line = 0, 1
+    whole = None if regular is None else _regular_records(regular[0])
+    line = 1 + prepared.count("\n", 0, start)  # the line of `at`, throughout
+    run: list[Paper] = []
     at = start
     while at < len(prepared):
+        if whole is not None and regular is not None:
+            m = whole.match(prepared, at)
+            if m is not None:
+                paper = _regular_paper(m, line, regular[1])
+                if paper is not None:
+                    run.append(paper)
+                    line += prepared.count("\n", at, m.end())
+                    at = m.end()
+                    continue
         m = meta.match(prepared, at)
         if m is None:  # only after the last record: nothing left but what ended it
             break
-        line += prepared.count("\n", position, m.start())
-        position = m.start()
-        tokens = [Token("META", m.group(), line=line, column=_column(prepared, m.start()))]
+        if run:
+            children.append((run, []))
+            run = []
+        tokens = [Token("META", m.group(), line=line, column=_column(prepared, at))]
         body_start = m.end()
         following = meta.match(prepared, body_start) or meta_line.search(prepared, body_start)
-        at = following.start() if following is not None else len(prepared)
-        if body_start < at:
-            body_line = line + prepared.count("\n", m.start(), body_start)
+        end = following.start() if following is not None else len(prepared)
+        if body_start < end:
+            body_line = line + prepared.count("\n", at, body_start)
             column = _column(prepared, body_start)
-            tokens.append(Token("BODY", prepared[body_start:at], line=body_line, column=column))
+            tokens.append(Token("BODY", prepared[body_start:end], line=body_line, column=column))
         children.append(transformer.record(tokens))
+        line += prepared.count("\n", at, end)
+        at = end
+    if run:
+        children.append((run, []))
     result: LayoutResult = transformer.start(children)
     return result
+
+
+def _regular_paper(m: re.Match[str], line: int, build: Regular) -> Paper | None:
+    """The paper of a record matched whole, or None when its date is impossible (the
+    general path reports it)."""
+    groups = m.groups()
+    lines = groups[1:]
+    try:
+        fields = read_meta(groups[0])
+    except ValueError:
+        return None
+    last = m.end() - len(lines[-1])  # where the last text line starts
+    span = Span(line, line + m.string.count("\n", m.start(), last))
+    return build(fields, lines, span)
 
 
 def _column(text: str, position: int) -> int:

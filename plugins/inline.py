@@ -349,7 +349,7 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
             diagnostic(Severity.ERROR, "missing-abstract", message, record.meta, last)
         )
     return record_paper(
-        record,
+        record.span,
         meta,
         title=split.title if split is not None else None,
         authors=split.authors if split is not None else None,

@@ -33,6 +33,7 @@ from profileparse.names import (
 
 from .common import (
     CODES,
+    Meta,
     RecordLines,
     is_meta_line,
     looks_like_broken_meta,
@@ -301,11 +302,24 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic], headless: bool = 
                 )
             )
     return record_paper(
-        record,
+        record.span,
         meta,
         title=found["title"].strip() if "title" in found else None,
         authors=parse_author_list(found["authors"]) if "authors" in found else None,
         abstract=found["abstract"].strip() if "abstract" in found else None,
+    )
+
+
+def _regular(meta: Meta, lines: tuple[str, ...], span: Span) -> Paper:
+    """A record of exactly a title, an author list and an abstract line, as ``_paper``
+    reads one."""
+    title, authors, abstract = lines
+    return record_paper(
+        span,
+        meta,
+        title=title.strip(),
+        authors=parse_author_list(authors),
+        abstract=abstract.strip(),
     )
 
 
@@ -319,7 +333,7 @@ def fast(prepared: str) -> LayoutResult:
         result = parse_with_grammar(LAYOUT, text)
         return [Header(result.profile, tuple(result.diagnostics), tuple(result.papers))]
 
-    return read_records_fast(prepared, ProfileTransformer(), header)
+    return read_records_fast(prepared, ProfileTransformer(), header, (len(_FIELDS), _regular))
 
 
 def sniff(text: str) -> float:

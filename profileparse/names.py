@@ -14,6 +14,7 @@ import functools
 import math
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from attrs import frozen
 
@@ -60,9 +61,9 @@ _ET_AL = re.compile(r",?[^\S\n]+et[^\S\n]+al\.?\Z")
 MAX_NAME = 120
 
 
-@frozen
-class AuthorList:
-    """An author list as the site shows it: up to three names, ``et al.``, an affiliation."""
+class AuthorList(NamedTuple):
+    """An author list as the site shows it: up to three names, ``et al.``, an affiliation
+    (a named tuple: one is made for every paper)."""
 
     names: tuple[str, ...]
     et_al: bool
@@ -299,14 +300,11 @@ def split_author_tail(text: str) -> tuple[str, bool, str | None]:
     return text.rstrip(), et_al, affiliation
 
 
-def _split_names(text: str) -> list[str]:
-    return [p.strip() for p in text.split(",")]  # the dump's characters, ends trimmed
-
-
 def parse_author_list(line: str) -> AuthorList:
     """Read a line like ``Tianwen Wei, Jian Luan, Wei Liu et al.`` (with optional affiliation)."""
     text, et_al, affiliation = split_author_tail(line.strip())
-    names = tuple(n for n in _split_names(text) if n)
+    # Between the commas, the dump's characters with their ends trimmed; no empty names.
+    names = tuple(filter(None, map(str.strip, text.split(","))))
     return AuthorList(names=names, et_al=et_al, affiliation=affiliation)
 
 

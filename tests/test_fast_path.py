@@ -38,7 +38,17 @@ def _texts() -> list[str]:
         for _ in range(3):
             i = rng.randrange(len(lines))
             lines.insert(
-                i, rng.choice(["  Abstract :  indented", "CLJun 29, 2023Code", "junk", ""])
+                i,
+                rng.choice(
+                    [
+                        "  Abstract :  indented",
+                        "CLJun 29, 2023Code",
+                        "CLFeb 30, 2023",
+                        "CLJun 31 2023Cod",
+                        "junk",
+                        "",
+                    ]
+                ),
             )
         damaged.append("\n".join(lines))
     return texts + damaged
@@ -73,3 +83,21 @@ def test_fast_path_equals_the_grammar_on_random_lines(lines: list[str], layout: 
         m.setenv("PROFILEPARSE_NO_FAST_PATH", "1")
         grammar = profileparse.parse(text, layout=layout)
     assert fast == grammar
+
+
+@pytest.mark.parametrize("indent", ["", " ", "   ", "\t"])
+@pytest.mark.parametrize("length", [38, 39, 40, 41, 42])
+@pytest.mark.parametrize("layout", ["profile", "inline"])
+def test_a_damaged_meta_line_near_the_length_limit_is_read_alike(
+    indent: str, length: int, layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line after a record's first that reads like a damaged meta line starts a new
+    record only when it is short: both paths draw that line in the same place, however
+    the line is indented."""
+    damaged = indent + ("CLJun 31 2023Cod " + "x" * length)[:length]
+    abstract = "We present a model. " * 12
+    if layout == "profile":  # in the author line's place
+        record = ["CLJun 29, 2023Code", "Skywork: A Model", "", damaged, "", abstract]
+    else:  # in the abstract line's place
+        record = ["CLJun 29, 2023Code", "Skywork: A ModelTianwen Wei, Jian Luan · mit", damaged]
+    _both("\n".join(record * 3) + "\n", layout, monkeypatch)
