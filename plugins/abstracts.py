@@ -5,6 +5,7 @@ Grammar: ``grammars/abstracts.lark``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -25,19 +26,22 @@ def _abstract() -> re.Pattern[str]:
     return grammar_terminal("profileparse.grammars", "abstracts.lark", "ABSTRACT")
 
 
-def _hits(text: str) -> Iterator[int]:
-    """Where an ``Abstract`` may start: found with ``str.find`` (memchr speed), then
-    checked against the grammar's terminal by the callers."""
-    for word in ("bstract", "BSTRACT"):
-        at = text.find(word, 1)
-        while at >= 0:
-            yield at - 1
-            at = text.find(word, at + 1)
+@functools.cache
+def _abstract_line() -> re.Pattern[str]:
+    """An ``Abstract:`` line after the first: a line break, then the grammar's terminal
+    (a pattern that starts with a literal: the regex engine scans at memchr speed)."""
+    return re.compile(f"\n(?:{_abstract().pattern})")
 
 
 def _is_abstract_line(line: str) -> bool:
     """True when ``line`` is an ``Abstract:`` line."""
     return _abstract().match(line.strip() + "\n") is not None
+
+
+def _paper(token: str, line: int) -> Paper:
+    """The paper of an ABSTRACT token (the text after its colon) on ``line``."""
+    text = token.split(":", 1)[1].strip()  # the lexer matched "Abstract:"
+    return Paper(abstract=text or None, span=Span(line, line))
 
 
 class AbstractsTransformer(Transformer[Token, Any]):
@@ -49,33 +53,41 @@ class AbstractsTransformer(Transformer[Token, Any]):
         return LayoutResult(papers=papers, diagnostics=diagnostics)
 
     def abstract(self, children: list[Token]) -> Paper:
-        token = children[0]
-        text = token.value.split(":", 1)[1].strip()  # the lexer matched "Abstract:"
-        line = token.line or 1
-        return Paper(abstract=text or None, span=Span(line, line))
+        return _paper(children[0].value, children[0].line or 1)
 
     def stray(self, children: list[Token]) -> Diagnostic:
         message = "not an 'Abstract:' line; it was not read"
         return diagnostic(Severity.WARNING, "extra-line", message, children[0])
 
 
+_SPACE = re.compile(r"\s*")
+
+
 def fast(prepared: str) -> LayoutResult:
     """The grammar's parse without Lark's parser: every line is an ``abstract`` or a
-    ``stray``, so the grammar's terminals (ABSTRACT first, as the lexer tries them)
-    tell each line's token, and the transformer's own handlers build the model."""
+    ``stray``, so the grammar's terminals, tried where the lexer tries them (ABSTRACT
+    first; each takes the blank lines and indentation after its line, as ``_NL`` does
+    before the first), tell each line's token, and the transformer's own handlers build
+    the model."""
     transformer = AbstractsTransformer()
     abstract = _abstract()
     meta = grammar_terminal("profileparse.grammars", "abstracts.lark", "META")
     children: list[Paper | Diagnostic] = []
-    for number, line in enumerate(prepared.split("\n"), start=1):
-        if not line:
-            continue  # normalised text: a blank line is empty
-        text = line + "\n"
-        if abstract.match(text):
-            children.append(transformer.abstract([Token("ABSTRACT", text, line=number, column=1)]))
+    at = _SPACE.match(prepared).end()  # type: ignore[union-attr]  # matches ""
+    line = 1 + prepared.count("\n", 0, at)
+    while at < len(prepared):
+        m = abstract.match(prepared, at)
+        if m is not None:
+            children.append(_paper(m.group(), line))
+            end = m.end()
         else:
-            kind = "META" if meta.match(text) else "LINE"
-            children.append(transformer.stray([Token(kind, text, line=number, column=1)]))
+            end = _SPACE.match(prepared, prepared.index("\n", at)).end()  # type: ignore[union-attr]
+            kind = "META" if meta.match(prepared, at) else "LINE"
+            column = at - prepared.rfind("\n", 0, at)
+            token = Token(kind, prepared[at:end], line=line, column=column)
+            children.append(transformer.stray([token]))
+        line += prepared.count("\n", at, end)
+        at = end
     return transformer.start(children)
 
 
@@ -91,24 +103,32 @@ def sniff(text: str) -> float:
 _SENTENCES = ".!?)]\"'”’"  # what ends a sentence
 
 
-def _glued(text: str, hits: list[int]) -> Iterator[tuple[int, int]]:
+# "abstract" in any case, a class per letter: a fixed width, for looking back.
+_WORD = "".join(f"[{c.upper()}{c}]" for c in "abstract")
+# Where an "Abstract:" may be glued to the end of a sentence: a colon (a literal, found at
+# memchr speed) right after "abstract" right after a sentence's end, or after white space
+# (looked at closer below).
+_GLUED_COLON = re.compile(f":(?<=[{re.escape(_SENTENCES)}]{_WORD}:)|:(?<=[^\\S\\n]:)")
+
+
+def _glued(text: str) -> Iterator[tuple[int, int]]:
     """``Abstract:`` right after the end of a sentence, mid-line: the first line of an
     abstracts dump glued to the last line of the text before it (``cat`` of a file with
     no final newline)."""
-    for at in hits:
-        if text[at] not in "Aa" or at == 0 or text[at - 1] not in _SENTENCES:
+    for m in _GLUED_COLON.finditer(text):
+        end = m.start()
+        while end > 0 and text[end - 1] != "\n" and text[end - 1].isspace():
+            end -= 1
+        at = end - len("abstract")
+        if at < 1 or text[at:end].lower() != "abstract" or text[at - 1] not in _SENTENCES:
             continue
         line_start = text.rfind("\n", 0, at) + 1
         if text[line_start:at].strip() and _abstract().match(text, at):
             yield text.count("\n", 0, at) + 1, at - line_start + 1
 
 
-def _any_abstract_line(text: str, hits: list[int]) -> bool:
-    for at in hits:
-        line_start = text.rfind("\n", 0, at) + 1
-        if not text[line_start:at].strip() and _abstract().match(text, line_start):
-            return True
-    return False
+def _any_abstract_line(text: str) -> bool:
+    return bool(_abstract().match(text) or _abstract_line().search(text))
 
 
 # The start of every line but those that begin with a plain "Abstract:" (the pattern
@@ -130,10 +150,9 @@ def starts(text: str) -> Iterator[int | tuple[int, int]]:
     ``Abstract:`` lines: one alone is more likely an abstract that begins with the
     word), where paper records begin after such a run, and where an ``Abstract:`` line
     was glued to the end of the line before it."""
-    hits = sorted(_hits(text))
-    glued = list(_glued(text, hits))
+    glued = list(_glued(text))
     yield from glued
-    if not glued and not _any_abstract_line(text, hits):
+    if not glued and not _any_abstract_line(text):
         return  # no line is an "Abstract:" line: no run starts or ends
     if not _any_meta_line(text):
         return  # runs only matter next to paper records, whose meta lines start them

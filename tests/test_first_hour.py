@@ -84,6 +84,17 @@ def test_dumps_glued_by_cat_are_split_at_the_join(tmp_path: Path) -> None:
     assert several.line == join
 
 
+@pytest.mark.parametrize("word", ["Abstract:", "ABSTRACT:", "abstract :", "AbStRaCt  :"])
+def test_a_glued_abstracts_dump_is_found_however_its_word_is_written(word: str) -> None:
+    profile = WANG.read_text(encoding="utf-8").rstrip("\n")
+    abstracts = ABSTRACTS.read_text(encoding="utf-8").replace("Abstract:", word)
+    first, second = profileparse.parse_all(profile + abstracts)
+    assert (first.layout, len(first.papers)) == ("profile", 10)
+    assert (second.layout, len(second.papers)) == ("abstracts", 4)
+    (glue,) = [d for d in second.diagnostics if d.code == "glued-dumps"]
+    assert glue.line == profile.count("\n") + 1
+
+
 def test_a_binary_file_gives_one_error_and_nothing_else(tmp_path: Path) -> None:
     binary = tmp_path / "ls.txt"
     binary.write_bytes(
