@@ -38,9 +38,9 @@ def _is_abstract_line(line: str) -> bool:
     return _abstract().match(line.strip() + "\n") is not None
 
 
-def _paper(token: str, line: int) -> Paper:
-    """The paper of an ABSTRACT token (the text after its colon) on ``line``."""
-    text = token.split(":", 1)[1].strip()  # the lexer matched "Abstract:"
+def _paper(after_colon: str, line: int) -> Paper:
+    """The paper of an ``Abstract:`` line on ``line``, from the text after its colon."""
+    text = after_colon.strip()
     return Paper(abstract=text or None, span=Span(line, line))
 
 
@@ -53,7 +53,8 @@ class AbstractsTransformer(Transformer[Token, Any]):
         return LayoutResult(papers=papers, diagnostics=diagnostics)
 
     def abstract(self, children: list[Token]) -> Paper:
-        return _paper(children[0].value, children[0].line or 1)
+        token = children[0]
+        return _paper(token.value.split(":", 1)[1], token.line or 1)  # the lexer matched ":"
 
     def stray(self, children: list[Token]) -> Diagnostic:
         message = "not an 'Abstract:' line; it was not read"
@@ -78,15 +79,18 @@ def fast(prepared: str) -> LayoutResult:
     while at < len(prepared):
         m = abstract.match(prepared, at)
         if m is not None:
-            children.append(_paper(m.group(), line))
+            colon = prepared.index(":", at)  # the token's first colon, as the handler splits
+            stop = prepared.index("\n", colon)
+            children.append(_paper(prepared[colon + 1 : stop], line))
             end = m.end()
+            line += 1 if end == stop + 1 else prepared.count("\n", stop, end)
         else:
             end = _SPACE.match(prepared, prepared.index("\n", at)).end()  # type: ignore[union-attr]
             kind = "META" if meta.match(prepared, at) else "LINE"
             column = at - prepared.rfind("\n", 0, at)
             token = Token(kind, prepared[at:end], line=line, column=column)
             children.append(transformer.stray([token]))
-        line += prepared.count("\n", at, end)
+            line += prepared.count("\n", at, end)
         at = end
     return transformer.start(children)
 
