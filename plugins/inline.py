@@ -21,7 +21,7 @@ from lark import Token, Transformer
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.layouts import Layout, LayoutResult, body_lines, diagnostic
-from profileparse.model import Diagnostic, Document, Paper, Severity
+from profileparse.model import Diagnostic, Document, Paper, Severity, Span
 from profileparse.names import (
     INVALID,
     MAX_NAME,
@@ -33,6 +33,7 @@ from profileparse.names import (
 
 from .common import (
     CODES,
+    Meta,
     RecordLines,
     is_meta_line,
     meta_line,
@@ -285,7 +286,8 @@ def _with_dump_names(papers: list[Paper], diagnostics: list[Diagnostic]) -> Layo
     known: set[str] = set()
     flagged: dict[int, Diagnostic] = {}
     for index, paper in enumerate(papers):
-        line = next((n for n in uncertain if paper.span is not None and n in paper.span), None)
+        lines = range(paper.span.start_line, paper.span.end_line + 1) if paper.span else ()
+        line = next((n for n in lines if n in uncertain), None)  # a record gives one at most
         if line is not None:
             flagged[index] = uncertain[line]
         known.update(" ".join(name.split()) for name in paper.authors[line is not None :])
@@ -357,6 +359,18 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
     )
 
 
+def _regular(meta: Meta, lines: tuple[str, ...], span: Span) -> Paper | None:
+    """A record of exactly a title+authors line and an abstract, as ``_paper`` reads one;
+    None when the split needs a diagnostic (``_paper`` makes it)."""
+    glued, abstract = lines
+    split = split_glued(glued)
+    if not split.authors.names or not split.confident:
+        return None
+    return record_paper(
+        span, meta, title=split.title, authors=split.authors, abstract=abstract.strip()
+    )
+
+
 def fast(prepared: str) -> LayoutResult:
     """The grammar's parse without Lark's parser: the text before the first meta line
     is the preamble (one BODY token after ``_NL``), the records come from the META
@@ -369,7 +383,7 @@ def fast(prepared: str) -> LayoutResult:
         column = skip - text.rfind("\n", 0, skip)
         return [transformer.preamble([Token("BODY", text[skip:], line=line, column=column)])]
 
-    return read_records_fast(prepared, transformer, preamble)
+    return read_records_fast(prepared, transformer, preamble, (2, _regular))
 
 
 def sniff(text: str) -> float:
