@@ -153,7 +153,10 @@ def _glued_capital(word: str) -> int:
     return 0
 
 
-_MAYBE_NAME_START = re.compile(r"[^a-z\s]")
+# What can start a name glued to the text before it: an ASCII capital or any non-ASCII
+# character (looked at closer below), after a character that is not white space. ASCII
+# lower case, digits and punctuation never can, so the regex engine skips them.
+_MAYBE_NAME_START = re.compile(r"(?<=\S)(?:[A-Z]|[^\x00-\x7f])")
 
 
 def _caseless(c: str) -> bool:
@@ -163,15 +166,14 @@ def _caseless(c: str) -> bool:
 def _candidates(segment: str) -> list[int]:
     """Positions where a name could start: a capital, or a letter of a script without case
     (CJK, ...) right after text of another kind, glued to what comes before."""
+    found = _MAYBE_NAME_START.finditer(segment, max(1, len(segment) - MAX_NAME))
+    if segment.isascii():
+        return [m.start() for m in found]
     out = []
-    # ASCII lower case and white space never start a name: skip them at C speed and look
-    # closely only at the other characters.
-    for m in _MAYBE_NAME_START.finditer(segment, max(1, len(segment) - MAX_NAME)):
+    for m in found:
         i = m.start()
-        c, prev = segment[i], segment[i - 1]
-        if prev.isspace():
-            continue
-        if c.isupper() or (_caseless(c) and not _caseless(prev)):
+        c = segment[i]
+        if c <= "Z" or c.isupper() or (_caseless(c) and not _caseless(segment[i - 1])):
             out.append(i)
     return out
 
