@@ -156,7 +156,8 @@ def _glued_capital(word: str) -> int:
 # What can start a name glued to the text before it: an ASCII capital or any non-ASCII
 # character (looked at closer below), after a character that is not white space. ASCII
 # lower case, digits and punctuation never can, so the regex engine skips them.
-_MAYBE_NAME_START = re.compile(r"(?<=\S)(?:[A-Z]|[^\x00-\x7f])")
+# (The class comes first, so the engine skips to its characters before looking back.)
+_MAYBE_NAME_START = re.compile(r"(?:[A-Z]|[^\x00-\x7f])(?<=\S.)")
 
 
 def _caseless(c: str) -> bool:
