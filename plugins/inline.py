@@ -108,10 +108,7 @@ def _title_end_cost(title: str) -> float:
     # When the part before the last internal capital ends like a complete English word
     # ("ModelsJae", "DetectionYi"), the capital more likely starts a glued name
     # ("JaeYoung Kim"), so that reading costs more.
-    last_cap = 0
-    for i in range(1, len(word)):
-        if word[i].isupper() and word[i - 1].islower():
-            last_cap = i
+    last_cap = _glued_capital(word)
     if last.isupper() and (len(word) == 1 or not (word[-2].isupper() or word[-2].isdigit())):
         # "Plan A" is a title, but "Khloud A" + "L Jallad" or "DeepSeekA" + "J Smith" is
         # an initialism split in two.
@@ -144,9 +141,15 @@ def _title_end_cost(title: str) -> float:
     return cost
 
 
+_LAST_GLUED_CAPITAL = re.compile(r".*[a-z]([A-Z])", re.DOTALL)  # for ASCII words
+
+
 def _glued_capital(word: str) -> int:
     """Where the last capital that follows a lower-case letter is inside ``word`` (0 if
     none): the mark a missing space leaves."""
+    if word.isascii():
+        m = _LAST_GLUED_CAPITAL.match(word)
+        return m.start(1) if m is not None else 0
     for i in range(len(word) - 1, 0, -1):
         if word[i].isupper() and word[i - 1].islower():
             return i
@@ -164,17 +167,18 @@ def _caseless(c: str) -> bool:
     return c.isalpha() and not c.isupper() and not c.islower()
 
 
-def _candidates(segment: str) -> list[int]:
-    """Positions where a name could start: a capital, or a letter of a script without case
-    (CJK, ...) right after text of another kind, glued to what comes before."""
-    found = _MAYBE_NAME_START.finditer(segment, max(1, len(segment) - MAX_NAME))
-    if segment.isascii():
+def _candidates(text: str, start: int) -> list[int]:
+    """Positions from ``start`` on where a name could start: a capital, or a letter of a
+    script without case (CJK, ...) right after text of another kind, glued to what comes
+    before."""
+    found = _MAYBE_NAME_START.finditer(text, max(1, start))
+    if text.isascii():
         return [m.start() for m in found]
     out = []
     for m in found:
         i = m.start()
-        c = segment[i]
-        if c <= "Z" or c.isupper() or (_caseless(c) and not _caseless(segment[i - 1])):
+        c = text[i]
+        if c <= "Z" or c.isupper() or (_caseless(c) and not _caseless(text[i - 1])):
             out.append(i)
     return out
 
@@ -185,12 +189,22 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     >>> s = split_glued("Learning to Rank for IRTie-Yan Liu, Jun Xu et al. · msra")
     >>> s.title, s.authors.names, s.authors.et_al, s.authors.affiliation
     ('Learning to Rank for IR', ('Tie-Yan Liu', 'Jun Xu'), True, 'msra')
-    """
+
+    Each reading puts the last ``trailing`` comma-separated names (0 to 2) in the list
+    and looks for where the first name starts in the text before them (its last
+    ``MAX_NAME`` characters); the cheapest reading wins, the first of equals."""
     text, et_al, affiliation = split_author_tail(line.strip())
     pieces = text.split(",")
     best: tuple[float, str, tuple[str, ...]] | None = None
     second: tuple[float, str, tuple[str, ...]] | None = None
     max_trailing = min(len(pieces) - 1, 2)
+    # The text before the trailing names ends at a comma: where each reading's ends.
+    ends = [len(text)]
+    for trailing in range(1, max_trailing + 1):
+        ends.append(ends[-1] - len(pieces[len(pieces) - trailing]) - 1)
+    ends = [len(text[:end].rstrip()) for end in ends]
+    candidates = _candidates(text, min(ends) - MAX_NAME)
+    title_costs: dict[int, tuple[str, float]] = {}  # a title is the same in every reading
     for trailing in range(0, max_trailing + 1):
         # Names keep the dump's characters (a no-break space stays one); only the ends
         # are trimmed.
@@ -200,19 +214,26 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
             tail_cost += name_cost(name, listed=True)
         if tail_cost == INVALID:
             continue
-        segment = ",".join(pieces[: len(pieces) - trailing]).strip()
+        end = ends[trailing]
         shown = trailing + 1
         # "et al." follows exactly three names; without it, three is still the most common.
         count_cost = (0.0 if shown == 3 else 4.0) if et_al else {3: 0.0, 2: 0.3, 1: 0.6}[shown]
-        for i in _candidates(segment):
-            head = segment[i:].strip()
-            title = segment[:i].rstrip()
-            if not title:
+        for i in candidates:
+            if i < end - MAX_NAME:
                 continue
+            if i >= end:
+                break
+            head = text[i:end].strip()
             cost = name_cost(head)
             if cost == INVALID:
                 continue
-            cost += tail_cost + count_cost + _title_end_cost(title)
+            if i not in title_costs:
+                title = text[:i].rstrip()
+                title_costs[i] = (title, _title_end_cost(title) if title else INVALID)
+            title, title_cost = title_costs[i]
+            if not title:
+                continue
+            cost += tail_cost + count_cost + title_cost
             if known and " ".join(head.split()) in known:
                 cost = max(cost - KNOWN_NAME, 0.0)
             reading = (cost, title, (head, *tail))
