@@ -208,6 +208,22 @@ def _word_cost(token: str, position: int, count: int, camel: float = 2.0) -> flo
     return cost
 
 
+def _comma_inside(token: str) -> bool:
+    """True for a word that ``_word_cost`` finds impossible anywhere but last in a name
+    (where marks like "Lee1,2" may hold a comma): a comma in a word of letters that is no
+    quoted nickname, abbreviation or apostrophe name. Lines glued from a title and an
+    author list offer many such readings ("Yuanhe Zhang, Xinyue Wang" read as one name)."""
+    return (
+        "," in token
+        and token[0] not in _QUOTES
+        and token[0] not in _OPEN_CLOSE
+        and not token.endswith(".")
+        and "'" not in token
+        and "’" not in token
+        and any(c.isalpha() for c in token)
+    )
+
+
 _COUNT_COST = {1: 2.5, 2: 0.0, 3: 0.3, 4: 1.0, 5: 2.0}
 
 
@@ -230,6 +246,8 @@ def name_cost(name: str, *, listed: bool = False) -> float:
         return organisation
     if len(tokens) == 1 and _ACRONYM.fullmatch(tokens[0]):
         return 2.0  # an organisation signing with its acronym: "NVIDIA", "ACME"
+    if "," in name and any(map(_comma_inside, tokens[:-1])):
+        return INVALID  # what the loop below finds, without scoring the other words
     count = len(tokens)
     cost = 0.0
     for position, token in enumerate(tokens):

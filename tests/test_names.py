@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from profileparse.plugins.inline import split_glued
 
 import profileparse
+from profileparse import names
 from profileparse.names import name_cost, parse_author_list
 
 NAMES = [
@@ -181,3 +184,19 @@ def test_a_name_the_dump_shows_elsewhere_settles_an_uncertain_split() -> None:
     assert [p.title for p in doc.papers] == [title for _, title in records]
     assert doc.papers[0].authors == ("Hana Kim", "Kaiyue Wen")
     assert not [d for d in doc.diagnostics if d.code == "ambiguous-split"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet="AbcZé,.-'’\"([)]1*†·", min_size=1, max_size=9),
+    st.integers(min_value=2, max_value=6),
+    st.sampled_from([2.0, 1.2, 0.3]),
+)
+def test_a_word_ruled_out_by_its_comma_is_one_the_rules_rule_out(
+    token: str, count: int, camel: float
+) -> None:
+    """``name_cost`` skips scoring a name with such a word before its last: the rules
+    must find that word impossible at every earlier position too."""
+    if names._comma_inside(token):
+        for position in range(count - 1):
+            assert names._word_cost(token, position, count, camel) == names.INVALID
