@@ -77,20 +77,26 @@ def fast(prepared: str) -> LayoutResult:
     at = _SPACE.match(prepared).end()  # type: ignore[union-attr]  # matches ""
     line = 1 + prepared.count("\n", 0, at)
     while at < len(prepared):
-        m = abstract.match(prepared, at)
-        if m is not None:
+        for m in abstract.finditer(prepared, at):  # a run of Abstract: lines in one scan
+            if m.start() != at:
+                break  # the line at `at` is no Abstract: line (a later one may be)
             colon = prepared.index(":", at)  # the token's first colon, as the handler splits
-            stop = prepared.index("\n", colon)
-            children.append(_paper(prepared[colon + 1 : stop], line))
-            end = m.end()
-            line += 1 if end == stop + 1 else prepared.count("\n", stop, end)
-        else:
-            end = _SPACE.match(prepared, prepared.index("\n", at)).end()  # type: ignore[union-attr]
-            kind = "META" if meta.match(prepared, at) else "LINE"
-            column = at - prepared.rfind("\n", 0, at)
-            token = Token(kind, prepared[at:end], line=line, column=column)
-            children.append(transformer.stray([token]))
-            line += prepared.count("\n", at, end)
+            at = m.end()
+            if prepared[at - 1] == "\n" != prepared[at - 2]:  # one line break, no blank
+                children.append(_paper(prepared[colon + 1 : at - 1], line))
+                line += 1
+            else:
+                stop = prepared.index("\n", colon)
+                children.append(_paper(prepared[colon + 1 : stop], line))
+                line += prepared.count("\n", stop, at)
+        if at >= len(prepared):
+            break
+        end = _SPACE.match(prepared, prepared.index("\n", at)).end()  # type: ignore[union-attr]
+        kind = "META" if meta.match(prepared, at) else "LINE"
+        column = at - prepared.rfind("\n", 0, at)
+        token = Token(kind, prepared[at:end], line=line, column=column)
+        children.append(transformer.stray([token]))
+        line += prepared.count("\n", at, end)
         at = end
     return transformer.start(children)
 
