@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 import profileparse
 from profileparse import Document, PaperDate, ParseError
+from tests.conftest import SEEDS
 
 PROFILE = """Ada Lovelace
 
@@ -194,3 +196,16 @@ def test_an_abstract_that_begins_with_the_word_abstract_is_not_a_new_dump(
     assert profileparse.dump_starts(text) == [1]
     (doc,) = profileparse.parse_all(text)
     assert len(doc.papers) == 10 and doc.diagnostics == ()
+
+
+def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
+    text = (SEEDS / "000_6faa1e42dd226781.txt").read_text(encoding="utf-8")
+    assert gc.isenabled()
+    profileparse.parse(text)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        profileparse.parse(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
