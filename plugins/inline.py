@@ -270,7 +270,7 @@ class InlineTransformer(Transformer[Token, Any]):
         for record_papers, record_diagnostics in children:
             papers.extend(record_papers)
             diagnostics.extend(record_diagnostics)
-        return _with_dump_names(papers, diagnostics)
+        return LayoutResult(papers=papers, diagnostics=diagnostics)
 
     def preamble(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         message = "text before the first paper record was not read"
@@ -300,13 +300,14 @@ def _glued_line(paper: Paper) -> str:
     return line + (f" · {paper.affiliation}" if paper.affiliation else "")
 
 
-def _with_dump_names(papers: list[Paper], diagnostics: list[Diagnostic]) -> LayoutResult:
+def revise(result: LayoutResult) -> LayoutResult:
     """Look again at uncertain splits with the names the same dump shows cleanly: an
     author between commas, or the first author of a confident split. A reading whose
     first author is one of them gets cheaper (``KNOWN_NAME``)."""
+    papers, diagnostics = list(result.papers), result.diagnostics
     uncertain = {d.line: d for d in diagnostics if d.code == "ambiguous-split"}
     if not uncertain:
-        return LayoutResult(papers=papers, diagnostics=diagnostics)
+        return result
     known: set[str] = set()
     flagged: dict[int, Diagnostic] = {}
     for index, paper in enumerate(papers):
@@ -326,7 +327,7 @@ def _with_dump_names(papers: list[Paper], diagnostics: list[Diagnostic]) -> Layo
             )
             dropped.add(id(warning))
     kept = [d for d in diagnostics if id(d) not in dropped]
-    return LayoutResult(papers=papers, diagnostics=kept)
+    return LayoutResult(profile=result.profile, papers=papers, diagnostics=kept)
 
 
 def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
@@ -455,6 +456,7 @@ def register_layouts(register: Any) -> None:
             transformer=InlineTransformer,
             sniff=sniff,
             record_start=is_meta_line,
+            revise=revise,
             infers_titles=True,
             fast=fast,
             codes={

@@ -72,6 +72,10 @@ class Layout:
     #: ``check(profile, paper_count) -> diagnostics``: checks that need the whole dump
     #: (run once per dump, after parsing or at the end of a stream).
     check: Callable[[Profile | None, int], Iterable[Diagnostic]] | None = None
+    #: ``revise(result) -> result``: a second look at a dump's records once all are read
+    #: (the inline layout splits uncertain titles again with the names the dump shows
+    #: elsewhere). Run once per dump, or per piece of a stream, before ``check``.
+    revise: Callable[[LayoutResult], LayoutResult] | None = None
     #: The diagnostic codes this layout gives, each with what it means.
     codes: Mapping[str, str] = field(factory=dict, eq=False)
     #: True when the layout infers where a title ends and its authors begin from glued

@@ -171,6 +171,8 @@ def finish(
 ) -> Document:
     """A layout's result as a document: the reference year applied, the layout's
     whole-dump checks run (``checks``), diagnostics in line order."""
+    if layout.revise is not None:
+        result = layout.revise(result)
     papers = result.papers
     if options.reference_year is not None:
         papers = tuple(_with_year(p, options.reference_year) for p in papers)

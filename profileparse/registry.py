@@ -129,7 +129,9 @@ _FIELDS: dict[type[Any], tuple[str, ...]] = {
 }
 _OPTIONAL: dict[type[Any], tuple[str, ...]] = {
     Format: ("dump_many", "streaming"),
-    Layout: ("package", "starts", "record_start", "check", "codes", "infers_titles", "fast"),
+    Layout: (
+        "package", "starts", "record_start", "check", "revise", "codes", "infers_titles", "fast",
+    ),  # fmt: skip
 }
 
 
