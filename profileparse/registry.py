@@ -130,8 +130,15 @@ _FIELDS: dict[type[Any], tuple[str, ...]] = {
 _OPTIONAL: dict[type[Any], tuple[str, ...]] = {
     Format: ("dump_many", "streaming"),
     Layout: (
-        "package", "starts", "record_start", "check", "revise", "codes", "infers_titles", "fast",
-    ),  # fmt: skip
+        "package",
+        "starts",
+        "record_start",
+        "check",
+        "revise",
+        "codes",
+        "infers_titles",
+        "fast",
+    ),
 }
 
 
