@@ -143,7 +143,7 @@ def _any_abstract_line(text: str) -> bool:
 
 # The start of every line but those that begin with a plain "Abstract:" (the pattern
 # starts with a literal, so the regex engine finds line ends at memchr speed).
-_OTHER_LINE = re.compile(r"\n(?!Abstract:)")
+_OTHER_LINE = re.compile(r"\n(?!Abstract:|\n)")  # nor blank lines
 
 
 def _any_meta_line(text: str) -> bool:

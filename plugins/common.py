@@ -256,6 +256,11 @@ def record_shape(text: str) -> tuple[int, float | None]:
 # -- the fast path: a record layout's tokens without Lark's parser ----------------------
 
 
+# Blank lines at the start (a dump's text keeps the line numbers of the file it is part
+# of by starting with as many line breaks as lines come before it).
+_BLANK_LINES = re.compile(r"\n*")
+
+
 @functools.cache
 def _meta_lines() -> re.Pattern[str]:
     """A META line at the start of any line (the grammar's own terminal, anchored)."""
@@ -306,9 +311,10 @@ def read_records_fast(
     the builder declines, takes the general path. The two meet in the ``start``
     handler, which receives ``(papers, diagnostics)`` for each run of records."""
     meta_line, meta = _meta_lines(), _meta_pattern()
-    first = meta_line.search(prepared)
+    blank = _BLANK_LINES.match(prepared).end()  # type: ignore[union-attr]  # matches ""
+    first = meta_line.search(prepared, blank)
     start = first.start() if first is not None else len(prepared)
-    children = head(prepared[:start]) if prepared[:start].strip() else []
+    children = head(prepared[:start]) if prepared[blank:start].strip() else []
     whole = None if regular is None else _regular_records(regular[0])
     line = 1 + prepared.count("\n", 0, start)  # the line of `at`, throughout
     run: list[Paper] = []

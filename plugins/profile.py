@@ -214,7 +214,8 @@ def _terminal(name: str) -> re.Pattern[str]:
     return grammar_terminal("profileparse.grammars", "profile.lark", name)
 
 
-_INDEX = re.compile("-index", re.IGNORECASE)  # a literal search runs at memchr speed
+_INDEX = re.compile("-index", re.IGNORECASE)
+_SPACE = re.compile(r"\s*")  # a literal search runs at memchr speed
 
 
 def _lines_before(text: str, end: int, count: int) -> list[tuple[int, str]]:
@@ -245,7 +246,7 @@ def starts(text: str) -> Iterator[int | tuple[int, int]]:
     """Lines where a profile header (name, category, h-index) begins after other text;
     a (line, column) pair where its name was glued to the end of the line before."""
     h_index, category = _terminal("H_INDEX"), _terminal("CATEGORY")
-    first = len(text) - len(text.lstrip())
+    first = _SPACE.match(text).end()  # type: ignore[union-attr]  # matches ""
     for m in _INDEX.finditer(text):
         begin = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.start())

@@ -6,6 +6,7 @@ its dumps start, its whole-dump checks) comes from the registered :class:`Layout
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import gc
@@ -19,6 +20,7 @@ import attrs
 from attrs import frozen
 from lark import Lark, LarkError, UnexpectedInput
 
+from profileparse import pieces
 from profileparse.errors import ParseError
 from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, DiagnosticCode, Document, Paper, Severity
@@ -449,11 +451,23 @@ def parse_file(
     text); the rest of the file is still parsed. A binary file gives one ``binary``
     error. ``source`` defaults to the path as given; the other options are those of
     :func:`parse`.
+
+    A big UTF-8 file is read a piece at a time (:mod:`profileparse.pieces`): the same
+    document, without the whole text in memory at once.
     """
     options = ParseOptions(
         layout, os.fspath(path) if source is None else source, strict, reference_year, encoding
     )
-    text, found = decode(Path(path).read_bytes(), encoding=encoding)
+    file = Path(path)
+    if _utf8(encoding) and file.is_file() and file.stat().st_size > 2 * pieces.PIECE_BYTES:
+        document = pieces.parse_in_pieces(file, options)
+        if document is not None:
+            return document
+    text, found = decode(file.read_bytes(), encoding=encoding)
     if binary(found):
         return Document(source=options.source, diagnostics=found)
     return _parse_one(normalise(text), options, found)
+
+
+def _utf8(encoding: str | None) -> bool:
+    return encoding is None or codecs.lookup(encoding).name == "utf-8"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import codecs
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 import attrs
 
 from profileparse.model import Diagnostic, Document, Paper, Profile, Span
 from profileparse.parsing import ParseOptions, detect, parse_text
+from profileparse.pieces import cut
 from profileparse.registry import get_registry
 from profileparse.text import decode, normalise
 
@@ -70,29 +71,6 @@ class PaperStream:
     def __next__(self) -> Paper:
         return next(self._papers)
 
-    def _chunks(
-        self, record_start: Callable[[str], bool] | None
-    ) -> Iterator[tuple[int, int, bytes]]:
-        """(line offset, byte offset, bytes) pieces that end just before a line where
-        the layout says a record may start (the whole file when it cannot say)."""
-        pending: list[bytes] = []
-        size = 0
-        offset = position = 0
-        for raw in self._lines:
-            if (
-                record_start is not None
-                and size >= CHUNK_BYTES
-                and record_start(raw.decode("utf-8", "replace").rstrip())
-            ):
-                yield offset, position, b"".join(pending)
-                offset += len(pending)
-                position += size
-                pending, size = [], 0
-            pending.append(raw)
-            size += len(raw)
-        if pending:
-            yield offset, position, b"".join(pending)
-
     def _generate(self) -> Iterator[Paper]:
         options = ParseOptions(self.layout, self.source, False, self._reference_year)
         if self.layout is None:
@@ -101,7 +79,7 @@ class PaperStream:
             self.diagnostics.extend(doc.diagnostics)
             return
         layout = get_registry().layout(self.layout)
-        for offset, position, data in self._chunks(layout.record_start):
+        for offset, position, data in cut(self._lines, layout.record_start, CHUNK_BYTES):
             text, found = decode(data, position, self._encoding)
             (doc,) = parse_text(text, options, found, split=False, checks=False)
             if doc.profile is not None and self.profile is None:
