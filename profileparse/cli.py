@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -219,7 +220,13 @@ def _progress(total: int) -> Any:
 
 def _write_atomic(target: Path, text: str) -> None:
     """Write via a temporary file in the same folder and a rename, so an interrupted run
-    leaves either the old file or the new one, never half of one."""
+    leaves either the old file or the new one, never half of one. A target that is not a
+    regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written to as it is:
+    the rename would put a file in its place."""
+    if _special(target):
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
@@ -230,6 +237,14 @@ def _write_atomic(target: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _special(target: Path) -> bool:
+    """Whether ``target`` exists and is not a regular file (a device, a named pipe)."""
+    try:
+        return not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
