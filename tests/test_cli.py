@@ -237,7 +237,7 @@ def test_jobs_give_the_same_output_in_input_order(seeds: list[Path], tmp_path: P
 
 
 # Modules `parse` to stdout has no use for, each costing start-up time (docs/performance.md).
-UNUSED_BY_PARSE = ("importlib.metadata", "email", "cattrs", "rich")
+UNUSED_BY_PARSE = ("importlib.metadata", "email", "cattrs", "rich", "csv", "html")
 
 
 def test_parse_to_stdout_imports_only_what_it_uses(seeds: list[Path]) -> None:
