@@ -70,9 +70,9 @@ def _group_declared(group: str) -> bool:
     """Whether an installed distribution may declare entry points in ``group``, found
     without importlib.metadata (it imports email, zipfile and more, which costs more
     than the look): such a distribution has an ``entry_points.txt`` with a ``[group]``
-    line in its ``.dist-info`` or ``.egg-info`` folder on ``sys.path``. True also when
-    the look cannot tell: a zip file on ``sys.path``, or an import hook that finds
-    distributions of its own."""
+    line in its ``.dist-info`` or ``.egg-info`` folder on ``sys.path`` (or in the
+    ``EGG-INFO`` of an ``.egg`` folder there). True also when the look cannot tell: a
+    zip file on ``sys.path``, or an import hook that finds distributions of its own."""
     if any(
         finder is not PathFinder and hasattr(finder, "find_distributions")
         for finder in sys.meta_path
@@ -90,7 +90,7 @@ def _group_declared(group: str) -> bool:
         except OSError:
             continue
         for name in names:
-            if not name.lower().endswith((".dist-info", ".egg-info")):
+            if not name.lower().endswith((".dist-info", "egg-info")):
                 continue
             try:
                 with open(os.path.join(folder, name, "entry_points.txt"), "rb") as f:

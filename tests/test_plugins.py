@@ -129,9 +129,15 @@ def test_the_entry_point_look_finds_every_group_importlib_metadata_finds(
     legacy.mkdir()
     (legacy / "entry_points.txt").write_text("[profileparse-older]\nx = y\n", encoding="utf-8")
     (tmp_path / "lone.egg-info").write_text("Metadata-Version: 1.0\n", encoding="utf-8")
+    egg = tmp_path / "oldest_plugin-1.0-py3.11.egg"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "EGG-INFO" / "entry_points.txt").write_text(
+        "[profileparse-egg]\nx = y\n", encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(egg))
     groups = _groups()
-    assert {"profileparse", "profileparse-older"} <= groups
+    assert {"profileparse", "profileparse-older", "profileparse-egg"} <= groups
     assert all(_group_declared(group) for group in groups)
     assert not _group_declared("profileparse-none")
 
