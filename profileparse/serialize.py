@@ -2,9 +2,8 @@
 
 This is the shape the ``json`` format writes and snapshot tests compare:
 dates as ``YYYY-MM-DD`` or ``--MM-DD``, severities as strings, tuples as lists.
-:func:`to_data` reads it off the model's attrs fields and their types; cattrs, for
-:func:`from_data`, is imported only there (it costs start-up time every export would
-pay).
+:func:`to_data` reads it off the model's attrs fields and their types; only
+:func:`from_data` imports cattrs, whose import would add to every export's start-up.
 """
 
 from __future__ import annotations
