@@ -97,8 +97,10 @@ to the right paper (or left unlinked when their paper never shows with a title).
 
 ## Start-up
 
-Imports are lazy: `import profileparse` and `--help` load neither lark nor attrs nor the
-plugins (`benchmarks/startup.py`):
+Imports are lazy: `import profileparse` loads nothing until a name is used, `--help`
+loads neither lark nor attrs nor the plugins, and `parse` loads neither cattrs nor
+importlib.metadata unless a plugin is installed (`benchmarks/startup.py` with this run's
+interpreter; medians of 15 against a bare `python -c pass` of the same run):
 
 {startup}
 """

@@ -7,7 +7,6 @@ in a spreadsheet cannot execute anything. ``neutralise=False`` turns that off.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -37,6 +36,8 @@ def _cell(value: Any, neutralise: bool) -> str:
 def dump(document: Document, /, *, neutralise: bool = True, header: bool = True) -> str:
     """``neutralise``: defuse spreadsheet formulas (default on); ``header``: write the
     column names first."""
+    import csv  # here: every command loads the format plugins, few write CSV
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if header:

@@ -11,7 +11,6 @@ Needs the ``report`` extra (plotly).
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -24,6 +23,13 @@ from profileparse.model import Document, Paper
 INSTALL = "pip install 'profileparse[report]'"
 RECENT = "recent"  # the year shown for dates the site gives without one
 _BARS = "▁▂▃▄▅▆▇█"
+
+
+def _escape(text: str) -> str:
+    # html is imported here: every command loads the format plugins, few write a report.
+    import html
+
+    return html.escape(text)
 
 
 class MissingReportDependencyError(ProfileparseError, RuntimeError):
@@ -91,7 +97,7 @@ class _Charts:
         )
         return (
             f'<figure class="chart" aria-describedby="chart-{self.count}-text">{body}'
-            f'<figcaption id="chart-{self.count}-text">{html.escape(description)}</figcaption>'
+            f'<figcaption id="chart-{self.count}-text">{_escape(description)}</figcaption>'
             "</figure>"
         )
 
@@ -199,7 +205,7 @@ def _card(document: Document) -> str:
         ("AI score", profile.ai_score),
     ]
     cells = "".join(
-        f"<div class=metric><span>{html.escape(label)}</span><b>{html.escape(str(v))}</b></div>"
+        f"<div class=metric><span>{_escape(label)}</span><b>{_escape(str(v))}</b></div>"
         for label, v in metrics
         if v is not None
     )
@@ -210,7 +216,7 @@ def _card(document: Document) -> str:
         check = f"the page lists {listed} papers and all {shown} are here"
     else:
         check = f"the page lists {listed} papers but {shown} records are here"
-    return f'<div class="card">{cells}</div><p class="check">{html.escape(check)}</p>'
+    return f'<div class="card">{cells}</div><p class="check">{_escape(check)}</p>'
 
 
 def _table(document: Document, reference_year: int | None) -> str:
@@ -219,16 +225,16 @@ def _table(document: Document, reference_year: int | None) -> str:
         when = paper.date.as_shown() if paper.date is not None else ""
         year = _year(paper, reference_year) or ""
         abstract = (
-            f"<details><summary>abstract</summary>{html.escape(paper.abstract)}</details>"
+            f"<details><summary>abstract</summary>{_escape(paper.abstract)}</details>"
             if paper.abstract
             else ""
         )
         authors = ", ".join(paper.authors) + (" et al." if paper.et_al else "")
         rows.append(
-            f'<tr><td data-sort="{html.escape(year)}">{html.escape(when)}</td>'
-            f"<td>{html.escape(paper.category or '')}</td>"
-            f"<td>{html.escape(paper.title or '(no title)')}{abstract}</td>"
-            f"<td>{html.escape(authors)}</td><td>{'yes' if paper.has_code else ''}</td>"
+            f'<tr><td data-sort="{_escape(year)}">{_escape(when)}</td>'
+            f"<td>{_escape(paper.category or '')}</td>"
+            f"<td>{_escape(paper.title or '(no title)')}{abstract}</td>"
+            f"<td>{_escape(authors)}</td><td>{'yes' if paper.has_code else ''}</td>"
             f"<td>{'' if paper.score is None else f'{paper.score:g}'}</td></tr>"
         )
     head = "".join(
@@ -245,8 +251,8 @@ def _diagnostics(document: Document) -> str:
     if not document.diagnostics:
         return "<p>No problems found in this dump.</p>"
     items = "".join(
-        f"<li><code>line {d.line}</code> {html.escape(str(d.severity))} "
-        f"<code>{html.escape(d.code)}</code>: {html.escape(d.message)}</li>"
+        f"<li><code>line {d.line}</code> {_escape(str(d.severity))} "
+        f"<code>{_escape(d.code)}</code>: {_escape(d.message)}</li>"
         for d in document.diagnostics
     )
     return f"<ul class=diagnostics>{items}</ul>"
@@ -254,8 +260,8 @@ def _diagnostics(document: Document) -> str:
 
 def _section(document: Document, index: int, charts: _Charts, reference_year: int | None) -> str:
     parts = [
-        f'<section id="dump-{index}"><h2>{html.escape(_title(document))}</h2>',
-        f"<p class=source>{html.escape(document.source or '')} · {document.layout or '?'} "
+        f'<section id="dump-{index}"><h2>{_escape(_title(document))}</h2>',
+        f"<p class=source>{_escape(document.source or '')} · {document.layout or '?'} "
         f"layout · {len(document.papers)} records</p>",
         _card(document),
         '<div class="charts">',
@@ -277,7 +283,7 @@ def _sparkline(document: Document, reference_year: int | None) -> str:
     top = max(counts.get(y, 0) for y in years) or 1
     bars = "".join(_BARS[round((len(_BARS) - 1) * counts.get(y, 0) / top)] for y in years)
     label = ", ".join(f"{y}: {counts.get(y, 0)}" for y in years)
-    shown = html.escape(label)
+    shown = _escape(label)
     return f'<span class=spark title="{shown}" aria-label="{shown}">{bars}</span>'
 
 
@@ -296,9 +302,9 @@ def _comparison(documents: list[Document], reference_year: int | None) -> str:
             f"{p.novelty}%" if p and p.novelty is not None else None,
             p.ai_score if p else None,
         ]
-        cells = "".join(f"<td>{'' if v is None else html.escape(str(v))}</td>" for v in values)
+        cells = "".join(f"<td>{'' if v is None else _escape(str(v))}</td>" for v in values)
         rows.append(
-            f'<tr><td><a href="#dump-{index}">{html.escape(_title(document))}</a></td>{cells}'
+            f'<tr><td><a href="#dump-{index}">{_escape(_title(document))}</a></td>{cells}'
             f"<td>{_sparkline(document, reference_year)}</td></tr>"
         )
     return (
@@ -373,10 +379,10 @@ def dump_many(
     yield (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(heading)} · profileparse report</title>"
+        f"<title>{_escape(heading)} · profileparse report</title>"
         f"<style>{_STYLE}</style>"
         f"<script>{plotly.offline.get_plotlyjs()}</script></head><body><main>"
-        f"<h1>{html.escape(heading)}</h1>"
+        f"<h1>{_escape(heading)}</h1>"
         f"<p class=source>Made by profileparse from {len(documents)} dump(s).</p>"
     )
     if len(documents) > 1:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import TYPE_CHECKING, Any
+
+# typing (with re and contextlib behind it) would be most of this module's import time;
+# type checkers read this block as typing.TYPE_CHECKING.
+TYPE_CHECKING = False
 
 # In a source checkout, grammars/ and plugins/ sit beside this package rather than inside
 # it (the installed package maps them in as profileparse.grammars and .plugins). Let
@@ -23,6 +26,7 @@ if os.path.isfile(os.path.join(_checkout, "plugins", "__init__.py")) and not os.
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Any
 
     from profileparse.errors import (
         CorpusError,

@@ -7,16 +7,17 @@ Exit status: 0 when everything parsed, 1 when a dump had errors (or could not be
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import stat
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 import click
 
+# What only some commands use (json, tempfile, rich, the registry and the parser) is
+# imported where it is used: a command pays for its own imports only.
 if TYPE_CHECKING:
     from profileparse.formats import Format
     from profileparse.model import Document, Paper
@@ -79,6 +80,8 @@ def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None)
 def _check_options(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> dict[str, Any]:
+    import json
+
     options: dict[str, Any] = {}
     for item in value:
         key, sep, raw = item.partition("=")
@@ -219,7 +222,15 @@ def _progress(total: int) -> Any:
 
 def _write_atomic(target: Path, text: str) -> None:
     """Write via a temporary file in the same folder and a rename, so an interrupted run
-    leaves either the old file or the new one, never half of one."""
+    leaves either the old file or the new one, never half of one. A target that is not a
+    regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written to as it is:
+    the rename would put a file in its place."""
+    if _special(target):
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return
+    import tempfile
+
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
@@ -230,6 +241,14 @@ def _write_atomic(target: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _special(target: Path) -> bool:
+    """Whether ``target`` exists and is not a regular file (a device, a named pipe)."""
+    try:
+        return not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -525,6 +544,8 @@ def check_command(paths: tuple[str, ...], layout: str | None, encoding: str | No
 @main.command("formats")
 def formats_command() -> None:
     """List the export formats, with where each comes from."""
+    import json
+
     for name, entry in sorted(get_registry().formats.items()):
         click.echo(f"{name:<16} {entry.item.suffix:<8} {entry.item.description}  [{entry.origin}]")
         options = entry.item.options()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import sys
 from collections.abc import Callable, Iterable
+from importlib.machinery import PathFinder
 from typing import Any, Generic, TypeVar
 
 import pluggy
@@ -64,6 +66,41 @@ def autoload() -> bool:
     return os.environ.get(DISABLE_AUTOLOAD, "") in ("", "0")
 
 
+def _group_declared(group: str) -> bool:
+    """Whether an installed distribution may declare entry points in ``group``, found
+    without importlib.metadata (it imports email, zipfile and more, which costs more
+    than the look): such a distribution has an ``entry_points.txt`` with a ``[group]``
+    line in its ``.dist-info`` or ``.egg-info`` folder on ``sys.path`` (or in the
+    ``EGG-INFO`` of an ``.egg`` folder there). True also when the look cannot tell: a
+    zip file on ``sys.path``, or an import hook that finds distributions of its own."""
+    if any(
+        finder is not PathFinder and hasattr(finder, "find_distributions")
+        for finder in sys.meta_path
+    ):
+        return True
+    header = f"[{group}]".encode()
+    for entry in sys.path:
+        if not isinstance(entry, str):
+            return True
+        folder = entry or "."
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:  # a zip file
+            return True
+        except OSError:
+            continue
+        for name in names:
+            if not name.lower().endswith((".dist-info", "egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), "rb") as f:
+                    if header in f.read():
+                        return True
+            except OSError:
+                continue
+    return False
+
+
 def get_plugin_manager(*, load_entry_points: bool | None = None) -> pluggy.PluginManager:
     """A new plugin manager with the built-in plugins and every installed plugin from
     the ``profileparse`` entry-point group (unless ``load_entry_points`` is False, or
@@ -74,7 +111,7 @@ def get_plugin_manager(*, load_entry_points: bool | None = None) -> pluggy.Plugi
     pm.add_hookspecs(hookspecs)
     for module_name in builtin_plugins():
         pm.register(importlib.import_module(module_name), name=module_name)
-    if load_entry_points:
+    if load_entry_points and _group_declared(hookspecs.PROJECT):
         pm.load_setuptools_entrypoints(hookspecs.PROJECT)
     return pm
 

@@ -209,3 +209,15 @@ def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_import_loads_nothing_until_a_name_is_used() -> None:
+    """`import profileparse` stays cheap: the dependencies, the plugins and even typing
+    load on first use of a name."""
+    import subprocess
+    import sys
+
+    heavy = ("typing", "attrs", "lark", "pluggy", "click", "profileparse.model")
+    script = f"import sys, profileparse; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from profileparse.cli import main
-from profileparse.registry import get_registry
+from profileparse.registry import DISABLE_AUTOLOAD, _group_declared, get_registry
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -231,3 +234,25 @@ def test_jobs_give_the_same_output_in_input_order(seeds: list[Path], tmp_path: P
     assert one[0] == 1  # the broken file's encoding error
     rows = [json.loads(line) for line in one[1].splitlines()]
     assert [r["source"] for r in rows][:15] == [str(seeds[0])] * 15
+
+
+# Modules `parse` to stdout has no use for, each costing start-up time (docs/performance.md).
+UNUSED_BY_PARSE = ("importlib.metadata", "email", "cattrs", "rich", "csv", "html")
+
+
+def test_parse_to_stdout_imports_only_what_it_uses(seeds: list[Path]) -> None:
+    if _group_declared("profileparse"):
+        pytest.skip("a distribution here declares plugins: autoload reads importlib.metadata")
+    script = (
+        "import json, sys\n"
+        "from profileparse.cli import main\n"
+        f"main(['parse', {str(seeds[1])!r}], standalone_mode=False)\n"
+        f"print(json.dumps([m for m in {UNUSED_BY_PARSE!r} if m in sys.modules]), file=sys.stderr)"
+    )
+    env = dict(os.environ)
+    env.pop(DISABLE_AUTOLOAD)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert json.loads(done.stdout)["layout"] == "profile"
+    assert json.loads(done.stderr.splitlines()[-1]) == []

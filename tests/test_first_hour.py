@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -162,6 +164,21 @@ def test_written_files_follow_the_umask(tmp_path: Path) -> None:
             assert path.stat().st_mode & 0o777 == 0o644, path
     finally:
         os.umask(old)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_output_to_a_named_pipe_goes_through_it(tmp_path: Path) -> None:
+    """-o names a pipe or a device (/dev/null): written to, never replaced by a file, as
+    the rename of an atomic write would do (as root, to /dev/null itself)."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    assert _cli("parse", str(WANG), "-o", str(pipe), "-q").exit_code == 0
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received == [_cli("parse", str(WANG), "-q").stdout.encode("utf-8")]
 
 
 def test_diagnostics_come_in_line_order_in_one_format(tmp_path: Path) -> None:

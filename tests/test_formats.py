@@ -291,3 +291,27 @@ def test_json_through_orjson_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PROFILEPARSE_PURE", "1")
     pure = [profileparse.dumps(doc, "json") for doc in docs] + [profileparse.dumps(docs, "json")]
     assert fast == pure
+
+
+def test_plain_data_is_what_the_cattrs_converter_gives() -> None:
+    """to_data reads the model without cattrs; the converter from_data uses gives the
+    same data for every document, types and key order included."""
+    from profileparse import Diagnostic, Paper, PaperDate, Profile, Span
+    from profileparse.serialize import converter, to_data
+    from tests.render import dumps_for, load_records
+
+    full = Document(
+        source="full.txt",
+        layout="profile",
+        profile=Profile("Ada", "CL", 1, 2, 3, 4, 5, 6, Span(1, 9)),
+        papers=[
+            Paper("T", ["A B"], True, "Org", "CL", PaperDate(2023, 6, 29), True, 1.5, "x"),
+            Paper(date=PaperDate(None, 4, 7), span=Span(10, 12)),
+        ],
+        diagnostics=[Diagnostic("error", "syntax", "m", 3, 2, 4)],
+    )
+    docs = [full, *DOCUMENTS]
+    for layout in ("profile", "inline", "abstracts"):
+        docs += [profileparse.parse(d.text) for d in dumps_for(layout, load_records(120), 5)]
+    for doc in docs:
+        assert repr(to_data(doc)) == repr(converter().unstructure(doc))

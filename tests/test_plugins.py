@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import zipfile
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -9,7 +12,8 @@ import pytest
 
 import profileparse
 from profileparse import Document, Format, PluginError
-from profileparse.registry import Registry, builtin_plugins, get_plugin_manager
+from profileparse.registry import Registry, _group_declared, builtin_plugins, get_plugin_manager
+from tests.conftest import install_distribution
 
 
 def test_builtins_register_and_hooks_are_all_implemented_correctly() -> None:
@@ -108,3 +112,43 @@ def test_moved_names_still_work_with_a_deprecation_warning() -> None:
         assert "profileparse.plugins.json" in profileparse.registry.BUILTIN_PLUGINS
     with pytest.raises(AttributeError):
         _ = profileparse.names.no_such_name
+
+
+def _groups() -> set[str]:
+    import importlib.metadata
+
+    return {ep.group for dist in importlib.metadata.distributions() for ep in dist.entry_points}
+
+
+def test_the_entry_point_look_finds_every_group_importlib_metadata_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _group_declared("profileparse") == ("profileparse" in _groups())
+    install_distribution(tmp_path, "titles-plugin", "1.2", "titles", "titles_plugin")
+    legacy = tmp_path / "older_plugin.egg-info"
+    legacy.mkdir()
+    (legacy / "entry_points.txt").write_text("[profileparse-older]\nx = y\n", encoding="utf-8")
+    (tmp_path / "lone.egg-info").write_text("Metadata-Version: 1.0\n", encoding="utf-8")
+    egg = tmp_path / "oldest_plugin-1.0-py3.11.egg"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "EGG-INFO" / "entry_points.txt").write_text(
+        "[profileparse-egg]\nx = y\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(egg))
+    groups = _groups()
+    assert {"profileparse", "profileparse-older", "profileparse-egg"} <= groups
+    assert all(_group_declared(group) for group in groups)
+    assert not _group_declared("profileparse-none")
+
+
+def test_the_entry_point_look_cannot_read_a_zip_and_says_maybe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(tmp_path)])
+    assert not _group_declared("profileparse")
+    archive = tmp_path / "plugins.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("titles_plugin-1.2.dist-info/entry_points.txt", "[profileparse]\nt = t\n")
+    monkeypatch.setattr(sys, "path", [str(archive)])
+    assert _group_declared("profileparse")

@@ -68,3 +68,17 @@ def test_installed_plugin_is_listed_and_used(site: Path, seeds: list[Path]) -> N
     )
     assert api.returncode == 0, api.stderr
     assert api.stdout.splitlines()[0] == "Skywork: A More Open Bilingual Foundation Model"
+
+
+def test_autoload_off_skips_the_installed_plugin_and_the_entry_point_scan(site: Path) -> None:
+    code = (
+        "import sys, profileparse; formats = profileparse.get_registry().formats; "
+        "print('titles' in formats, 'importlib.metadata' in sys.modules)"
+    )
+    env = dict(plugin_env(site), PROFILEPARSE_DISABLE_PLUGIN_AUTOLOAD="1")
+    off = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert off.stdout.split() == ["False", "False"], off.stderr
+    on = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=plugin_env(site)
+    )
+    assert on.stdout.split() == ["True", "True"], on.stderr
