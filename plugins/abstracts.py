@@ -11,11 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lark import Token, Transformer
-
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
-from profileparse.layouts import Layout, LayoutResult, diagnostic, grammar_terminal
+from profileparse.layouts import Layout, LayoutResult, Token, diagnostic, grammar_terminal
 from profileparse.model import Diagnostic, Document, Paper, Severity, Span
 
 from .common import is_meta_line
@@ -44,7 +42,7 @@ def _paper(after_colon: str, line: int) -> Paper:
     return Paper(abstract=text or None, span=Span(line, line))
 
 
-class AbstractsTransformer(Transformer[Token, Any]):
+class AbstractsTransformer:
     """Turns the abstracts grammar's rules into the model."""
 
     def start(self, children: list[Paper | Diagnostic]) -> LayoutResult:

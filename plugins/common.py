@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import functools
 import re
-import statistics
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from attrs import frozen
-from lark import Token
 
-from profileparse.layouts import LayoutResult, diagnostic, grammar_terminal
+from profileparse.layouts import LayoutResult, Token, diagnostic, grammar_terminal
 from profileparse.model import MONTHS, Diagnostic, Paper, PaperDate, Severity, Span
 from profileparse.names import AuthorList
 
@@ -250,7 +248,14 @@ def record_shape(text: str) -> tuple[int, float | None]:
             since += 1
     if since is not None:
         gaps.append(since)
-    return metas, (statistics.median(gaps) if gaps else None)
+    return metas, (_median(gaps) if gaps else None)
+
+
+def _median(values: list[int]) -> float:
+    """The middle value (the mean of the two middle ones for an even count)."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 # -- the fast path: a record layout's tokens without Lark's parser ----------------------

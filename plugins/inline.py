@@ -16,11 +16,10 @@ from typing import Any
 
 import attrs
 from attrs import frozen
-from lark import Token, Transformer
 
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
-from profileparse.layouts import Layout, LayoutResult, body_lines, diagnostic
+from profileparse.layouts import Layout, LayoutResult, Token, body_lines, diagnostic
 from profileparse.model import Diagnostic, Document, Paper, Severity, Span
 from profileparse.names import (
     INVALID,
@@ -261,7 +260,7 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
 _LONG = 25  # words
 
 
-class InlineTransformer(Transformer[Token, Any]):
+class InlineTransformer:
     """Turns the inline grammar's rules into the model."""
 
     def start(self, children: list[Any]) -> LayoutResult:

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from attrs import frozen
-from lark import Token, Transformer
 
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.layouts import (
     Layout,
     LayoutResult,
+    Token,
     as_line,
     body_lines,
     diagnostic,
@@ -123,7 +123,7 @@ def _text(field: str) -> Callable[[Any, list[Token]], HeaderLine]:
     return handler
 
 
-class ProfileTransformer(Transformer[Token, Any]):
+class ProfileTransformer:
     """Turns the profile grammar's rules into the model."""
 
     name = _text("name")
@@ -324,17 +324,59 @@ def _regular(meta: Meta, lines: tuple[str, ...], span: Span) -> Paper:
     )
 
 
+# The header's rules, each matching one terminal of the same name in capitals.
+_METRICS = (
+    "category",
+    "h_index",
+    "paper_count",
+    "citations",
+    "novelty",
+    "ai_score",
+    "listed_papers",
+)
+
+
+def _header_children(transformer: ProfileTransformer, text: str) -> list[HeaderLine] | None:
+    """The ``header`` rule's children, tokenised as Lark's lexer does: ``_NL`` at the
+    very start, then at each line the one metric terminal that matches (they outrank
+    LINE), else LINE (a ``name``). None when two metric terminals match one line (Lark
+    would then choose by their order)."""
+    metrics = [(rule, _terminal(rule.upper())) for rule in _METRICS]
+    at = _terminal("_NL").match(text).end() if text.startswith("\n") else 0  # type: ignore[union-attr]
+    line = 1 + text.count("\n", 0, at)
+    children = []
+    while at < len(text):
+        found = [(rule, m) for rule, terminal in metrics if (m := terminal.match(text, at))]
+        if not found and (m := _terminal("LINE").match(text, at)):
+            found = [("name", m)]
+        if len(found) != 1:
+            return None
+        rule, m = found[0]
+        kind = "LINE" if rule == "name" else rule.upper()
+        token = Token(kind, m.group(), line, at - text.rfind("\n", 0, at))
+        children.append(getattr(transformer, rule)([token]))
+        line += text.count("\n", at, m.end())
+        at = m.end()
+    return children
+
+
 def fast(prepared: str) -> LayoutResult:
-    """The grammar's parse with Lark only for the header (a few lines whose terminals
-    compete by priority): the records come from the META terminal and the
-    transformer's own handlers (see ``read_records_fast``)."""
-    from profileparse.parsing import parse_with_grammar
+    """The grammar's parse without Lark's parser: the header's lines are tokenised with
+    the grammar's terminals (see ``_header_lines``; Lark only when that cannot tell),
+    the records come from the META terminal, and the transformer's own handlers build
+    the model (see ``read_records_fast``)."""
+    transformer = ProfileTransformer()
 
     def header(text: str) -> list[Any]:
+        children = _header_children(transformer, text)
+        if children:
+            return [transformer.header(children)]
+        from profileparse.parsing import parse_with_grammar
+
         result = parse_with_grammar(LAYOUT, text)
         return [Header(result.profile, tuple(result.diagnostics), tuple(result.papers))]
 
-    return read_records_fast(prepared, ProfileTransformer(), header, (len(_FIELDS), _regular))
+    return read_records_fast(prepared, transformer, header, (len(_FIELDS), _regular))
 
 
 def sniff(text: str) -> float:

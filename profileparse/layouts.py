@@ -11,12 +11,14 @@ Register one through the ``register_layouts`` hook (see :mod:`profileparse.hooks
 from __future__ import annotations
 
 import functools
+import importlib
+import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from attrs import field, frozen
-from lark import Token, Transformer
 
 from profileparse.deprecation import moved
 from profileparse.model import (
@@ -31,6 +33,7 @@ from profileparse.model import (
 __all__ = [
     "Layout",
     "LayoutResult",
+    "Token",
     "as_line",
     "body_lines",
     "diagnostic",
@@ -50,7 +53,8 @@ class Layout:
     """A dump layout: its grammar, the transformer for it, and how to recognise it.
 
     ``transformer`` is called with no arguments to make the transformer Lark runs during
-    parsing; it must keep no state between parses (one instance serves every parse).
+    parsing: an object with a method for each rule (a ``lark.Transformer`` subclass, or
+    any class); it must keep no state between parses (one instance serves every parse).
     ``sniff(head)`` returns how well a text fits, from 0 (not at all) to 1, from its
     first lines (``head``: at most 64 KB, normalised). The other fields are optional.
     """
@@ -58,7 +62,7 @@ class Layout:
     name: str = field(validator=_check_name)
     description: str
     grammar: str
-    transformer: Callable[[], Transformer[Token, Any]]
+    transformer: Callable[[], object]
     sniff: Callable[[str], float]
     package: str = "profileparse.grammars"
     #: ``starts(text) -> line numbers``: where, in a text that may hold several dumps
@@ -97,12 +101,28 @@ class LayoutResult:
     diagnostics: tuple[Diagnostic, ...] = field(default=(), converter=as_diagnostics)
 
 
-def as_line(token: Token) -> Token:
-    """A lexer token as a line token of our own: its text without the line break.
+class Token(str):
+    """A token of the layouts' own making (a line split from a BODY, a token a fast path
+    found), read as Lark's are: ``.type``, ``.value``, ``.line`` and ``.column`` (1-based).
+    Transformers read every token through these, Lark's or these, because the ``fast``
+    extra's lark-cython tokens are not ``str``."""
 
-    Lexer tokens are read through ``.value`` everywhere, because the ``fast`` extra's
-    lark-cython tokens are not ``str``."""
-    return Token("LINE", token.value.rstrip(), line=token.line, column=token.column)
+    __slots__ = ("column", "line", "type", "value")
+
+    type: str
+    value: str
+    line: int
+    column: int
+
+    def __new__(cls, type: str, value: str, line: int = 1, column: int = 1) -> Token:
+        self = super().__new__(cls, value)
+        self.type, self.value, self.line, self.column = type, value, line, column
+        return self
+
+
+def as_line(token: Token) -> Token:
+    """A lexer token as a line token of our own: its text without the line break."""
+    return Token("LINE", token.value.rstrip(), line=token.line or 1, column=token.column or 1)
 
 
 def body_lines(body: Token) -> list[Token]:
@@ -136,13 +156,69 @@ def diagnostic(
 @functools.cache
 def grammar_terminal(package: str, grammar: str, name: str) -> re.Pattern[str]:
     """The compiled pattern of terminal ``name`` in a layout's grammar, so Python that
-    needs the same lexical shape (sniffing, finding dump starts) reads it from the
-    grammar instead of writing it again."""
+    needs the same lexical shape (sniffing, finding dump starts, a fast path) reads it
+    from the grammar instead of writing it again."""
+    return re.compile(_terminals(package, grammar)[name])  # flags are inline: (?i:...)
+
+
+@functools.cache
+def _terminals(package: str, grammar: str) -> dict[str, str]:
+    """Every terminal of a grammar as a regular expression. Lark compiles them; they are
+    kept in the user's cache folder with the text of the package's grammar files they
+    came from, so a later process reads them back without loading Lark, and any edit
+    to a grammar file makes them be compiled again."""
+    sources = _grammar_sources(package)
+    cached = os.path.join(cache_dir(), f"terminals-{package}-{grammar}.json")
+    if sources is not None:
+        try:
+            with open(cached, encoding="utf-8") as file:
+                data = json.load(file)
+            if data["sources"] == sources:
+                return dict(data["terminals"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no cache yet, or one from other grammar files: compile them
     from lark import Lark
 
     parser = Lark.open_from_package(package, grammar, ("",), parser="lalr", cache=True)
-    terminal = parser.get_terminal(name)
-    return re.compile(terminal.pattern.to_regexp())  # flags are inline: (?i:...)
+    terminals = {t.name: t.pattern.to_regexp() for t in parser.terminals}
+    if sources is not None:
+        _write(cached, json.dumps({"sources": sources, "terminals": terminals}))
+    return terminals
+
+
+def _grammar_sources(package: str) -> dict[str, str] | None:
+    """The text of every ``.lark`` file of ``package`` (what ``%import .name`` can
+    reach), or None when they are not plain files."""
+    try:
+        folder = os.path.dirname(importlib.import_module(package).__file__ or "")
+        sources = {}
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".lark"):
+                with open(os.path.join(folder, name), encoding="utf-8") as file:
+                    sources[name] = file.read()
+        return sources
+    except (ImportError, OSError, TypeError):
+        return None
+
+
+def cache_dir() -> str:
+    """Where profileparse keeps what it can compute again (``$XDG_CACHE_HOME`` or
+    ``~/.cache``, then ``profileparse``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "profileparse")
+
+
+def _write(path: str, text: str) -> None:
+    """Write ``path`` whole or not at all (another process may be reading it); a cache
+    that cannot be written is only slower."""
+    partial = f"{path}.{os.getpid()}.part"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(partial, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 # The record helpers belong to the record layouts now.

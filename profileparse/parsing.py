@@ -14,11 +14,10 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import frozen
-from lark import Lark, LarkError, UnexpectedInput
 
 from profileparse import pieces
 from profileparse.errors import ParseError
@@ -26,6 +25,9 @@ from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, DiagnosticCode, Document, Paper, Severity
 from profileparse.registry import get_registry
 from profileparse.text import BOM, binary, decode, normalise
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 __all__ = [
     "ParseOptions",
@@ -57,12 +59,14 @@ def _fast_plugins() -> dict[str, Any] | None:
     return plugins
 
 
-def _parser(layout: Layout) -> Lark:
+def _parser(layout: Layout) -> Lark:  # Lark is imported when a grammar is first needed
     return _build_parser(layout, _fast_plugins() is not None)
 
 
 @functools.cache
 def _build_parser(layout: Layout, fast: bool) -> Lark:
+    from lark import Lark
+
     options: dict[str, Any] = {}
     if fast:
         plugins = _fast_plugins()
@@ -391,6 +395,8 @@ def _run_layout(layout: Layout, prepared: str) -> LayoutResult:
 def parse_with_grammar(layout: Layout, prepared: str) -> LayoutResult:
     """A layout's grammar and transformer run by Lark over normalised text (what a
     layout's fast path can hand a part of its text to)."""
+    from lark import LarkError, UnexpectedInput
+
     try:
         result = _parser(layout).parse(prepared)
     except UnexpectedInput as exc:  # the grammars accept any line; this is a plugin bug

@@ -256,3 +256,31 @@ def test_parse_to_stdout_imports_only_what_it_uses(seeds: list[Path]) -> None:
     )
     assert json.loads(done.stdout)["layout"] == "profile"
     assert json.loads(done.stderr.splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_seed_parses_without_lark_once_the_terminals_are_cached(
+    seeds: list[Path], seed: int, tmp_path: Path
+) -> None:
+    """Regular dumps take the fast paths, which read the grammars' terminals from the
+    cache the first parse writes: Lark itself is not loaded."""
+    script = (
+        "import json, sys\n"
+        "from profileparse.cli import main\n"
+        f"main(['parse', {str(seeds[seed])!r}, '-o', {str(tmp_path / 'out.json')!r}],"
+        " standalone_mode=False)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'lark')))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        )
+        for _ in range(2)
+    ]
+    assert json.loads(runs[0].stdout) != []  # the first compiles the terminals with Lark
+    assert sorted(os.listdir(tmp_path / "cache" / "profileparse")) == [
+        f"terminals-profileparse.grammars-{name}.lark.json"
+        for name in ("abstracts", "inline", "profile")
+    ]
+    assert json.loads(runs[1].stdout) == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.resources
+import json
+from pathlib import Path
 
 import pytest
 from lark import Lark
@@ -42,3 +44,22 @@ def test_grammar_file_is_a_package_resource_that_builds_lalr(name: str) -> None:
     assert {str(r.origin.name) for r in fresh.rules} == {
         str(r.origin.name) for r in _parser(layout).rules
     }
+
+
+def test_cached_terminals_from_other_grammar_files_are_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from profileparse import layouts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh = layouts._terminals.__wrapped__("profileparse.grammars", "abstracts.lark")
+    path = tmp_path / "profileparse" / "terminals-profileparse.grammars-abstracts.lark.json"
+    stale = json.loads(path.read_text(encoding="utf-8"))
+    stale["sources"]["abstracts.lark"] += "\n// edited\n"
+    stale["terminals"]["ABSTRACT"] = "stale"
+    path.write_text(json.dumps(stale), encoding="utf-8")
+    assert layouts._terminals.__wrapped__("profileparse.grammars", "abstracts.lark") == fresh
+    path.write_text("not json", encoding="utf-8")
+    assert layouts._terminals.__wrapped__("profileparse.grammars", "abstracts.lark") == fresh
+    monkeypatch.setenv("XDG_CACHE_HOME", str(path))  # a file where the folder should be
+    assert layouts._terminals.__wrapped__("profileparse.grammars", "abstracts.lark") == fresh
