@@ -11,7 +11,6 @@ import os
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 import click
@@ -19,6 +18,8 @@ import click
 # What only some commands use (json, tempfile, rich, the registry and the parser) is
 # imported where it is used: a command pays for its own imports only.
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from profileparse.formats import Format
     from profileparse.model import Document, Paper
     from profileparse.registry import Registry
@@ -50,6 +51,11 @@ def _expand(paths: Sequence[str]) -> list[str]:
         if raw == STDIN:
             out.append(STDIN)
             continue
+        if os.path.isfile(raw):  # (pathlib, for folders, costs start-up time)
+            out.append(raw)
+            continue
+        from pathlib import Path
+
         path = Path(raw)
         if path.is_dir():
             dumps = sorted(p for p in path.glob("*.txt") if p.is_file())
@@ -159,7 +165,8 @@ def _read(path: str, options: dict[str, Any]) -> list[Document]:
             data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
             source = "<stdin>"
         else:
-            data = Path(path).read_bytes()
+            with open(path.rstrip("/") or path, "rb") as file:  # "dump.txt/" too, as pathlib
+                data = file.read()
             source = path
         return parse_bytes(data, ParseOptions(source=source, **options))
     except ParseError as exc:
@@ -386,14 +393,14 @@ def parse_command(
         fmt.streaming
         and output is None
         and not strict
-        and all(p != STDIN and Path(p).stat().st_size >= STREAM_BYTES for p in inputs)
+        and all(p != STDIN and os.stat(p).st_size >= STREAM_BYTES for p in inputs)
     ):
         _stream(inputs, fmt, format_options, options, quiet)
         return
     failures: list[str] = []
     errors = False
     outputs: list[tuple[str, Document]] = []
-    per_file = output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
+    per_file = output is not None and (os.path.isdir(output) or output.endswith(("/", "\\")))
     for path, doc in _documents(inputs, options, failures, jobs or os.cpu_count() or 1):
         errors = errors or not doc.ok
         if not quiet:
@@ -421,6 +428,8 @@ def _write_outputs(
     per_file: bool,
 ) -> None:
     """Write every document: one file each into a folder, or one output for all."""
+    from pathlib import Path
+
     if per_file:
         assert output is not None
         _write_each(outputs, Path(output), fmt, format_options)
@@ -487,6 +496,8 @@ def _write_each(
     fmt: Format,
     options: dict[str, Any],
 ) -> None:
+    from pathlib import Path
+
     folder.mkdir(parents=True, exist_ok=True)
     inputs = {Path(path).resolve() for path, _ in outputs if path != STDIN}
     used: set[str] = set()
@@ -606,6 +617,8 @@ def report_command(
     if output == STDIN:
         click.echo(text, nl=False)
     else:
+        from pathlib import Path
+
         target = Path(output)
         if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
             raise click.UsageError(f"refusing to overwrite the input {output!r}")

@@ -13,7 +13,6 @@ import gc
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -464,12 +463,14 @@ def parse_file(
     options = ParseOptions(
         layout, os.fspath(path) if source is None else source, strict, reference_year, encoding
     )
-    file = Path(path)
-    if _utf8(encoding) and file.is_file() and file.stat().st_size > 2 * pieces.PIECE_BYTES:
-        document = pieces.parse_in_pieces(file, options)
+    if _utf8(encoding) and os.path.isfile(path) and os.stat(path).st_size > 2 * pieces.PIECE_BYTES:
+        document = pieces.parse_in_pieces(path, options)
         if document is not None:
             return document
-    text, found = decode(file.read_bytes(), encoding=encoding)
+    with open(path, "rb") as file:
+        data = file.read()
+    text, found = decode(data, encoding=encoding)
+    del data
     if binary(found):
         return Document(source=options.source, diagnostics=found)
     return _parse_one(normalise(text), options, found)

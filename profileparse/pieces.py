@@ -6,8 +6,8 @@ from __future__ import annotations
 import codecs
 import functools
 import itertools
+import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from profileparse.layouts import LayoutResult
@@ -67,7 +67,7 @@ def _record_line(data: bytes, size: int, record_start: Callable[[str], bool]) ->
     return -1
 
 
-def parse_in_pieces(path: Path, options: ParseOptions) -> Document | None:
+def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Document | None:
     """``parse_file`` of a big UTF-8 file, a piece at a time: the same document in memory
     that holds the model and one piece, not the whole text (two bytes a character when
     any character is past U+00FF). None when the file needs the whole-text walk: bytes
