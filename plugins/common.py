@@ -16,8 +16,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from attrs import frozen
-
 from profileparse.layouts import LayoutResult, Token, diagnostic, grammar_terminal
 from profileparse.model import MONTHS, Diagnostic, Paper, PaperDate, Severity, Span
 from profileparse.names import AuthorList
@@ -122,8 +120,7 @@ def looks_like_broken_meta(line: str) -> bool:
     return _BROKEN_META.match(line) is not None and len(line.strip()) <= _SHORT
 
 
-@frozen
-class RecordLines:
+class RecordLines(NamedTuple):
     """A meta line (or the damaged line standing for one) and the text lines after it."""
 
     meta: Token

@@ -12,10 +12,9 @@ explained where it is defined; ``tests/test_names.py`` and the held-out evaluati
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
-from attrs import frozen
 
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
@@ -52,8 +51,7 @@ _ENGLISH_ENDING = re.compile(
 )
 
 
-@frozen
-class GluedSplit:
+class GluedSplit(NamedTuple):
     """Where an inline ``Title``+``Authors`` line was split, and how sure that is."""
 
     title: str

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
-
-from attrs import frozen
+from typing import Any, NamedTuple
 
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
@@ -85,8 +83,7 @@ def _assign(lines: tuple[Token, ...]) -> dict[str, Token]:
     return {}
 
 
-@frozen
-class HeaderLine:
+class HeaderLine(NamedTuple):
     """One line of the header: which field it gives, its value, and the token."""
 
     field: str
@@ -94,8 +91,7 @@ class HeaderLine:
     token: Token
 
 
-@frozen
-class Header:
+class Header(NamedTuple):
     """The header: the profile, its diagnostics, and any records found inside it (free
     text after the metrics is the first record, whose meta line is damaged; text with
     no metric at all is no header, only the end of a record)."""

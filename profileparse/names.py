@@ -16,8 +16,6 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from attrs import frozen
-
 from profileparse.deprecation import moved
 
 __all__ = [
@@ -338,8 +336,7 @@ def join_author_list(names: Sequence[str], et_al: bool, affiliation: str | None)
     return text
 
 
-@frozen
-class PersonName:
+class PersonName(NamedTuple):
     """A name split for citation formats: ``family`` keeps its particles (``van der``)."""
 
     given: str | None
