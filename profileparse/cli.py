@@ -428,9 +428,9 @@ def _write_outputs(
     per_file: bool,
 ) -> None:
     """Write every document: one file each into a folder, or one output for all."""
-    from pathlib import Path
-
     if per_file:
+        from pathlib import Path
+
         assert output is not None
         _write_each(outputs, Path(output), fmt, format_options)
     elif outputs:
@@ -442,6 +442,8 @@ def _write_outputs(
         if output is None:
             click.echo(text, nl=False)
         else:
+            from pathlib import Path  # (here, not for every command: start-up time)
+
             target = Path(output)
             if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
                 raise click.UsageError(f"refusing to overwrite the input {output!r}")
