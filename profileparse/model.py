@@ -7,7 +7,6 @@ All classes are frozen attrs classes with slots; sequences are tuples so a parse
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import enum
 from collections.abc import Iterable
@@ -54,6 +53,13 @@ class Span:
         return isinstance(line, int) and self.start_line <= line <= self.end_line
 
 
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 @frozen(order=False)
 class PaperDate:
     """A calendar date whose year may be unknown.
@@ -70,8 +76,9 @@ class PaperDate:
 
     def __attrs_post_init__(self) -> None:
         # A yearless Feb 29 is valid: some year has it.
-        year = 2000 if self.year is None else self.year
-        last = calendar.monthrange(year, self.month)[1]
+        last = _DAYS_IN_MONTH[self.month - 1]
+        if self.month == 2 and self.year is not None and not _leap(self.year):
+            last = 28
         if self.day > last:
             raise ValueError(f"day {self.day} is out of range for month {self.month}")
 
