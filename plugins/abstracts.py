@@ -14,7 +14,7 @@ from typing import Any
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.layouts import Layout, LayoutResult, Token, diagnostic, grammar_terminal
-from profileparse.model import Diagnostic, Document, Paper, Severity, Span
+from profileparse.model import Diagnostic, Document, Paper, Severity, trusted_paper, trusted_span
 
 from .common import is_meta_line
 
@@ -39,7 +39,8 @@ def _is_abstract_line(line: str) -> bool:
 def _paper(after_colon: str, line: int) -> Paper:
     """The paper of an ``Abstract:`` line on ``line``, from the text after its colon."""
     text = after_colon.strip()
-    return Paper(abstract=text or None, span=Span(line, line))
+    span = trusted_span(line, line)
+    return trusted_paper(None, (), False, None, None, None, False, None, text or None, span)
 
 
 class AbstractsTransformer:

@@ -17,7 +17,16 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from profileparse.layouts import LayoutResult, Token, diagnostic, grammar_terminal
-from profileparse.model import MONTHS, Diagnostic, Paper, PaperDate, Severity, Span
+from profileparse.model import (
+    MONTHS,
+    Diagnostic,
+    Paper,
+    PaperDate,
+    Severity,
+    Span,
+    trusted_paper,
+    trusted_span,
+)
 from profileparse.names import AuthorList
 
 __all__ = [
@@ -204,19 +213,16 @@ def record_paper(
     abstract: str | None = None,
 ) -> Paper:
     """The paper a record shows: the lines it spans, its meta line's fields, and what
-    its text lines gave."""
-    return Paper(
-        title=title,
-        authors=authors.names if authors is not None else (),
-        et_al=authors.et_al if authors is not None else False,
-        affiliation=authors.affiliation if authors is not None else None,
-        category=meta.category if meta is not None else None,
-        date=meta.date if meta is not None else None,
-        has_code=meta.has_code if meta is not None else False,
-        score=meta.score if meta is not None else None,
-        abstract=abstract,
-        span=span,
+    its text lines gave (values of the model's types: read_meta's and an AuthorList's)."""
+    names, et_al, affiliation = authors if authors is not None else _NO_AUTHORS
+    score, category, date, has_code = meta if meta is not None else _NO_META
+    return trusted_paper(
+        title, names, et_al, affiliation, category, date, has_code, score, abstract, span
     )
+
+
+_NO_AUTHORS = AuthorList((), False, None)
+_NO_META = (None, None, None, False)
 
 
 _SNIFF_LINES = 400
@@ -364,7 +370,7 @@ def _regular_paper(m: re.Match[str], line: int, build: Regular) -> Paper | None:
     except ValueError:
         return None
     last = m.end() - len(lines[-1])  # where the last text line starts
-    span = Span(line, line + m.string.count("\n", m.start(), last))
+    span = trusted_span(line, line + m.string.count("\n", m.start(), last))
     return build(fields, lines, span)
 
 

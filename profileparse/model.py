@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable
 from typing import Any
 
-from attrs import field, frozen, validators
+from attrs import field, fields, frozen, validators
 
 __all__ = [
     "MONTHS",
@@ -214,6 +214,55 @@ class Paper:
     score: float | None = field(default=None, validator=_optional_non_negative)
     abstract: str | None = None
     span: Span | None = None
+
+
+# The slots of Span and Paper, set directly by trusted_span and trusted_paper.
+_NEW = object.__new__
+_START_LINE, _END_LINE = Span.start_line.__set__, Span.end_line.__set__  # type: ignore[attr-defined]
+(
+    _TITLE, _AUTHORS, _ET_AL, _AFFILIATION, _CATEGORY, _DATE, _HAS_CODE, _SCORE, _ABSTRACT,
+    _SPAN,
+) = (getattr(Paper, a.name).__set__ for a in fields(Paper))  # fmt: skip
+
+
+def trusted_span(start_line: int, end_line: int) -> Span:
+    """``Span(start_line, end_line)`` from lines already checked (1-based, in order),
+    without ``Span()``'s checks: the layouts' fast paths make one for every record, and
+    this takes half the time. ``tests/test_model.py`` holds it to ``Span()``."""
+    span: Span = _NEW(Span)
+    _START_LINE(span, start_line)
+    _END_LINE(span, end_line)
+    return span
+
+
+def trusted_paper(
+    title: str | None,
+    authors: tuple[str, ...],
+    et_al: bool,
+    affiliation: str | None,
+    category: str | None,
+    date: PaperDate | None,
+    has_code: bool,
+    score: float | None,
+    abstract: str | None,
+    span: Span | None,
+) -> Paper:
+    """``Paper(...)`` from values already of the model's types and ranges (``authors`` a
+    tuple, ``score`` None or not negative), without ``Paper()``'s converter and check:
+    the layouts' fast paths make one for every record, and this takes half the time.
+    ``tests/test_model.py`` holds it to ``Paper()``."""
+    paper: Paper = _NEW(Paper)
+    _TITLE(paper, title)
+    _AUTHORS(paper, authors)
+    _ET_AL(paper, et_al)
+    _AFFILIATION(paper, affiliation)
+    _CATEGORY(paper, category)
+    _DATE(paper, date)
+    _HAS_CODE(paper, has_code)
+    _SCORE(paper, score)
+    _ABSTRACT(paper, abstract)
+    _SPAN(paper, span)
+    return paper
 
 
 @frozen

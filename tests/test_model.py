@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from profileparse import Diagnostic, Document, Paper, PaperDate, Profile, Span
@@ -90,3 +91,25 @@ def test_every_error_is_a_profileparse_error() -> None:
     with pytest.raises(pp.UnknownLayoutError, match="known layouts"):
         pp.parse("Abstract:x", layout="nope")
     assert pp.DiagnosticCode.ENCODING == "encoding"
+
+
+def test_trusted_constructors_make_what_the_classes_make() -> None:
+    """The fast paths' constructors set every field, in the classes' order, to what the
+    attrs constructors would; the results compare, hash and refuse changes alike."""
+    from profileparse.model import trusted_paper, trusted_span
+
+    span = Span(3, 7)
+    assert trusted_span(3, 7) == span and hash(trusted_span(3, 7)) == hash(span)
+    values = {
+        "title": "CMATH", "authors": ("Tianwen Wei", "Jian Luan"), "et_al": True,
+        "affiliation": "xiaomi", "category": "CL", "date": PaperDate(2023, 6, 29),
+        "has_code": True, "score": 56.3, "abstract": "We present ...", "span": span,
+    }  # fmt: skip
+    assert [a.name for a in attrs.fields(Paper)] == list(values)
+    made = trusted_paper(*values.values())
+    assert made == Paper(**values) and hash(made) == hash(Paper(**values))
+    assert repr(made) == repr(Paper(**values))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.title = "other"  # type: ignore[misc]
+    blank = trusted_paper(None, (), False, None, None, None, False, None, None, None)
+    assert blank == Paper()
