@@ -1,10 +1,16 @@
 """Run every benchmark once, in sequence, and write docs/performance.md from that run.
 
-.venv/bin/python benchmarks/report.py        # about fifteen minutes on 2 cores
+    .venv/bin/python benchmarks/report.py [--startup-python PYTHON]
+
+About fifteen minutes on 2 cores. Start-up is timed with ``--startup-python`` (the
+interpreter of a default install, e.g. ``/tmp/pure/bin/python`` after
+``python3 -m venv /tmp/pure && /tmp/pure/bin/pip install .``; this one by default), and
+the limit comparison with ``PROFILEPARSE_PURE=1``, so lark-cython plays no part.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import os
 import platform
@@ -15,23 +21,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(script: str, *args: str) -> str:
+def run(script: str, *args: str, python: str = sys.executable, **env: str) -> str:
     out = subprocess.run(
-        [sys.executable, f"benchmarks/{script}", *args],
+        [python, f"benchmarks/{script}", *args],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
+        env={**os.environ, **env},
     )
     return out.stdout.strip()
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--startup-python", default=sys.executable)
+    args = parser.parse_args()
     throughput = run("throughput.py", "--sizes", "1", "10", "100", "--runs", "3")
     streaming = run("streaming_memory.py", "--sizes", "50", "100", "200")
     parallel = run("parallel.py", "--files", "1000", "--runs", "3")
-    startup = run("startup.py", "--runs", "15")
-    limit = run("limit.py", "--runs", "3")
+    startup = run("startup.py", "--runs", "15", python=args.startup_python)
+    limit = run("limit.py", "--runs", "3", PROFILEPARSE_PURE="1")
     corpus = run("corpus.py", "--dumps", "100", "800", "1000", "10000", "--markdown")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     page = f"""# Performance
@@ -54,18 +64,23 @@ dump text held in memory.
 
 {throughput}
 
-Targets (profile layout): the default install within 6x of the reference, the fast
-extra within 4x. Most of profileparse's time is now per-record Python (building validated
-attrs objects, reading author lists) rather than Lark. That is why lark-cython adds
-little, and why the inline layout, where the title/author boundary is scored per record,
-is slower.
+The fast paths (see the limit section below) do not use Lark's parser on regular
+records, so the `fast` extra no longer changes these figures; the inline layout, where
+the title/author boundary is scored per record, is the slowest. The reference here is
+itself about 3.5 times slower than the limit below.
 
-## Streaming: memory flat in the file's size
+## Large files: streamed, or a piece at a time
 
 `profileparse.iter_papers(path)` parses about 1 MB at a time, cut at record boundaries,
 and yields each paper as it completes. `profileparse parse FILE -f jsonl` streams the
-same way for files of 16 MB or more (`benchmarks/streaming_memory.py`; peak RSS of the
-whole process):
+same way for files of 16 MB or more. `profileparse.parse_file` returns the whole
+document, but reads a UTF-8 file of more than 16 MB a piece (2 MB) at a time
+(`profileparse.pieces`): only the model and one piece are in memory, never the whole
+text, which takes two bytes a character as soon as one character is past U+00FF. The
+document is the one the whole text gives (`tests/test_pieces.py`); a file that needs the
+whole text (bytes that do not decode, several dumps, `strict` with an error) is read
+whole. `benchmarks/streaming_memory.py` (peak RSS of the whole process, a fresh one
+each):
 
 {streaming}
 
@@ -78,10 +93,28 @@ with `--jobs 1` and with one process per core:
 
 ## Against the pure-Python limit
 
-`benchmarks/limit.py` times `profileparse.parse` and `../shared/bench/regex_limit.py` on
-the same clean dump of about 20 MB per layout, in the same process, medians of 3:
+`benchmarks/limit.py` times `profileparse.parse` and `../shared/bench/regex_limit.py` (one
+compiled regex pass per layout that builds the same fields as dicts, with no
+diagnostics, no recovery, no line numbers and a naive inline split) on the same clean
+dump of about 20 MB per layout rendered from real records, in the same process, medians
+of 3, and checks that both read the same number of records:
 
 {limit}
+
+Each layout has a fast path (`Layout.fast`). A regular record (a meta line and exactly
+the layout's number of text lines, none a damaged meta line) is one match of a pattern
+made of the grammar's own terminals and goes straight to the layout's builder; any other
+record takes the general way, through the transformer's own handlers, so one damaged
+record does not slow the rest (`tests/test_fast_path.py` compares both with the grammar
+on seeds, rendered, damaged and random text; `PROFILEPARSE_NO_FAST_PATH=1` turns them
+off). Before a layout runs, nothing copies the whole text: `normalise` returns a normal
+text as it is, and the several-dumps scans look for literals the regex engine finds at
+memchr speed. The inline split finds the places a name could start with one pattern,
+scores each title ending once and rules out readings with a comma inside a name before
+scoring them (the same decisions on every rendered line). While a dump's model is built
+the garbage collector is paused, dates are shared, and records are made with
+`trusted_paper`. What is left is per-record Python: the paper objects, the author lists,
+and for the inline layout the name scoring.
 
 ## Corpus build
 
@@ -97,10 +130,19 @@ to the right paper (or left unlinked when their paper never shows with a title).
 
 ## Start-up
 
-Imports are lazy: `import profileparse` loads nothing until a name is used, `--help`
-loads neither lark nor attrs nor the plugins, and `parse` loads neither cattrs nor
-importlib.metadata unless a plugin is installed (`benchmarks/startup.py` with this run's
-interpreter; medians of 15 against a bare `python -c pass` of the same run):
+`import profileparse` loads nothing until a name is used, and `--help` loads neither
+lark nor attrs nor the plugins. `parse` of a regular dump loads no Lark at all: the
+fast paths read the grammars' terminals, which Lark compiles once and profileparse keeps
+in `~/.cache/profileparse` (`$XDG_CACHE_HOME`) with the text of the grammar files they
+came from (an edited grammar is compiled again). Nor does it load importlib.metadata
+unless an installed distribution declares plugins, cattrs (only `from_data` needs it),
+pathlib, statistics or calendar; pluggy passes over the built-in plugins' other names.
+`tests/test_cli.py` checks that these stay out. What `parse` spends now is mostly click
+(about 25 ms with the stdlib it loads), attrs (about 10 ms, and a few to build the
+model's classes) and the plugins' modules; parsing the dump takes a few milliseconds.
+`benchmarks/startup.py` runs the commands in turn, run after run, outside the checkout
+with plugin autoload on, each one's median of 15 against a bare `python -c pass` of the
+same run, with the interpreter of a default install (no `fast` extra):
 
 {startup}
 """

@@ -1,8 +1,11 @@
-"""Peak memory of streaming a large dump: flat in the size of the file.
+"""Peak memory of reading a large dump: streamed, flat in the size of the file; whole,
+a small multiple of it.
 
 Renders profile dumps of 50, 100 and 200 MB, then in a fresh process each (a) iterates
-profileparse.iter_papers over the file and (b) runs ``profileparse parse FILE -f jsonl``
-to /dev/null, and reports the process's peak resident memory (VmHWM) and the time.
+profileparse.iter_papers over the file, (b) runs ``profileparse parse FILE -f jsonl``
+to /dev/null, (c) calls ``profileparse.parse_file`` (which reads a big file a piece at a
+time) and (d) the same with the whole text at once, and reports the process's peak
+resident memory (VmHWM), that peak over the file's size, and the time.
 
     .venv/bin/python benchmarks/streaming_memory.py [--sizes 50 100 200]
 """
@@ -32,6 +35,12 @@ start = time.perf_counter()
 if mode == "iter_papers":
     import profileparse
     count = sum(1 for _ in profileparse.iter_papers(path))
+elif mode.startswith("parse_file"):
+    import profileparse
+    from profileparse import pieces
+    if "whole" in mode:
+        pieces.PIECE_BYTES = 1 << 62  # never in pieces
+    count = len(profileparse.parse_file(path).papers)
 else:
     from profileparse.cli import main
     with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
@@ -64,14 +73,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 100, 200])
     args = parser.parse_args()
-    print("| file | how | seconds | peak RSS (MB) |")
-    print("| --- | --- | --- | --- |")
+    print("| file | how | seconds | peak RSS (MB) | peak / file size |")
+    print("| --- | --- | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as tmp:
         for mb in args.sizes:
             path = Path(tmp) / f"profile-{mb}mb.txt"
             render(mb, path)
             size = path.stat().st_size / 1_000_000
-            for mode in ("iter_papers", "cli -f jsonl"):
+            modes = ("iter_papers", "cli -f jsonl", "parse_file", "parse_file (whole text)")
+            for mode in modes:
                 out = subprocess.run(
                     [sys.executable, "-c", CHILD, str(path), mode],
                     capture_output=True,
@@ -80,8 +90,10 @@ def main() -> None:
                     cwd=ROOT,
                 )
                 r = json.loads(out.stdout)
+                peak = r["peak_mb"] * 1024 * 1024 / path.stat().st_size
                 print(
-                    f"| {size:.0f} MB | {mode} | {r['seconds']:.1f} | {r['peak_mb']:.0f} |",
+                    f"| {size:.0f} MB | {mode} | {r['seconds']:.1f} | {r['peak_mb']:.0f} "
+                    f"| {peak:.1f}x |",
                     flush=True,
                 )
 
