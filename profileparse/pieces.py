@@ -72,7 +72,7 @@ def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Docu
     that holds the model and one piece, not the whole text (two bytes a character when
     any character is past U+00FF). None when the file needs the whole-text walk: bytes
     that do not decode, no layout, several dumps, ``strict`` with an error, or too few
-    lines to tell the layout from.
+    lines to tell the layout from, nothing but white space.
 
     Each piece is decoded and normalised on its own (the same text as the whole file's,
     cut at line ends), parsed by the layout with the line numbers of the whole file, and
@@ -97,6 +97,7 @@ def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Docu
         blocks = itertools.chain([first], iter(functools.partial(handle.read, PIECE_BYTES), b""))
         results: list[LayoutResult] = []
         tail = ""
+        blank = True
         for lines, position, data in cut(blocks, layout.record_start, PIECE_BYTES):
             text, found = decode(data, position, None if position == 0 else "utf-8")
             if found or (position and text.startswith(BOM)):
@@ -104,6 +105,7 @@ def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Docu
             del data
             prepared = normalise(text)
             del text
+            blank = blank and (not prepared or prepared.isspace())
             if len(_starts(tail + prepared)) > 1:
                 return None
             begin = prepared.find("\n", max(len(prepared) - TAIL_CHARS, 0)) + 1
@@ -111,6 +113,8 @@ def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Docu
             prepared = "\n" * lines + prepared  # the whole file's line numbers
             results.append(_run(layout, prepared))
             del prepared
+    if blank:
+        return None  # the whole-text walk says the dump is empty
     result = LayoutResult(
         profile=next((r.profile for r in results if r.profile is not None), None),
         papers=[paper for r in results for paper in r.papers],

@@ -95,6 +95,9 @@ def test_what_pieces_cannot_promise_goes_the_whole_way(
         path = tmp_path / f"{name}.txt"
         path.write_bytes(data)
         assert not _both(path, monkeypatch), name
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n" * 100_000, encoding="utf-8")
+    assert not _both(blank, monkeypatch, layout="abstracts")
 
 
 def test_strict_raises_the_whole_text_error(
