@@ -6,6 +6,7 @@ the model while Lark parses (no parse tree is built).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
@@ -226,13 +227,15 @@ def _lines_before(text: str, end: int, count: int) -> list[tuple[int, str]]:
     return found
 
 
-_GLUED_NAME = re.compile(r"[.!?)\]\"'”’]([A-Z][^.!?]{1,60})\Z")
+@functools.cache
+def _glued_name_pattern() -> re.Pattern[str]:  # (compiled when first needed: start-up time)
+    return re.compile(r"[.!?)\]\"'”’]([A-Z][^.!?]{1,60})\Z")
 
 
 def _glued_name(line: str) -> int:
     """The column where a name starts that was glued to the end of a sentence (``cat``
     of a file with no final newline: "...recognition task.Xiaokun Wang"), or 0."""
-    m = _GLUED_NAME.search(line) if len(line) > 60 else None
+    m = _glued_name_pattern().search(line) if len(line) > 60 else None
     if m is None or name_cost(m.group(1)) >= 6.0:
         return 0
     return m.start(1) + 1

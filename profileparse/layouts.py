@@ -186,6 +186,7 @@ def _terminals(package: str, grammar: str) -> dict[str, str]:
     return terminals
 
 
+@functools.cache
 def _grammar_sources(package: str) -> dict[str, str] | None:
     """The text of every ``.lark`` file of ``package`` (what ``%import .name`` can
     reach), or None when they are not plain files."""

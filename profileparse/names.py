@@ -118,9 +118,13 @@ def _segment_cost(seg: str, first_in_token: bool, camel: float = 2.0) -> float:
 
 # Marks authors carry for equal contribution, correspondence or affiliation: "Roe*",
 # "Zhang(†)", "Lima†", "Hardy1", "Lee¹". They are kept in the name as shown.
-_MARKS = re.compile(
-    r"(?:[*†‡§¶#]+|\([*†‡§¶0-9]{1,3}\)|[0-9]{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)(?:,?[*†‡§¶0-9])*\Z"
-)
+@functools.cache
+def _marks() -> re.Pattern[str]:  # (compiled when first needed: start-up time)
+    return re.compile(
+        r"(?:[*†‡§¶#]+|\([*†‡§¶0-9]{1,3}\)|[0-9]{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)(?:,?[*†‡§¶0-9])*\Z"
+    )
+
+
 _PLAIN = re.compile(r"[A-Z][a-z]+")  # a capitalised word of ASCII letters: "Wang"
 _LONG_RUN_THEN_CAPITAL = re.compile(r"[a-z]{5}[A-Z]")
 _ACRONYM_GLUED = re.compile(r"[A-Z0-9]+[A-Z][a-z]")  # "RAEuclid", "GAN2Euclid", "VOmni"
@@ -142,7 +146,7 @@ def _word_cost(token: str, position: int, count: int, camel: float = 2.0) -> flo
     """Cost of one space-separated token of a name."""
     if _PLAIN.fullmatch(token) and token not in SUFFIXES and token not in GAELIC_PARTICLES:
         return 0.0  # the common case, settled at C speed: what the rules below give it
-    marks = _MARKS.search(token) if position == count - 1 else None
+    marks = _marks().search(token) if position == count - 1 else None
     if marks is not None and marks.start() > 0 and token[marks.start() - 1].isalpha():
         return _word_cost(token[: marks.start()], position, count, camel) + 0.3
     first, last = position == 0, position == count - 1
