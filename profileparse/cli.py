@@ -6,7 +6,10 @@ Exit status: 0 when everything parsed, 1 when a dump had errors (or could not be
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
+import gc
 import os
 import stat
 import sys
@@ -340,6 +343,17 @@ def main() -> None:
     meta / title / authors / abstract records), the inline layout (title glued to the
     authors) or the abstracts layout (one 'Abstract:' line per paper).
     """
+    _freeze_at_exit()
+
+
+@functools.cache
+def _freeze_at_exit() -> None:
+    """At exit the interpreter runs the garbage collector over every object it still
+    holds (the modules of click, attrs and the rest); a command's process is ending, and
+    none of them needs that, so they are frozen out of it first. That is about a tenth
+    of a short command's time. (Objects still alive at exit are not promised their
+    ``__del__``, frozen or not; the standard streams are flushed either way.)"""
+    atexit.register(gc.freeze)
 
 
 @main.command("parse")
