@@ -137,9 +137,11 @@ in `~/.cache/profileparse` (`$XDG_CACHE_HOME`) with the text of the grammar file
 came from (an edited grammar is compiled again). Nor does it load importlib.metadata
 unless an installed distribution declares plugins, cattrs (only `from_data` needs it),
 pathlib, statistics or calendar; pluggy passes over the built-in plugins' other names.
-`tests/test_cli.py` checks that these stay out. What `parse` spends now is mostly click
-(about 25 ms with the stdlib it loads), attrs (about 10 ms, and a few to build the
-model's classes) and the plugins' modules; parsing the dump takes a few milliseconds.
+`tests/test_cli.py` checks that these stay out. At exit a command freezes its objects
+out of the garbage collector's last run over everything the interpreter holds (about a
+tenth of a short command's time). What `parse` spends now is mostly click (about 25 ms
+with the stdlib it loads), attrs (about 10 ms, and a few to build the model's classes)
+and the plugins' modules; parsing the dump takes a few milliseconds.
 `benchmarks/startup.py` runs the commands in turn, run after run, outside the checkout
 with plugin autoload on, each one's median of 15 against a bare `python -c pass` of the
 same run, with the interpreter of a default install (no `fast` extra):
