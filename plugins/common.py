@@ -323,15 +323,15 @@ def read_records_fast(
     first = meta_line.search(prepared, blank)
     start = first.start() if first is not None else len(prepared)
     children = head(prepared[:start]) if prepared[blank:start].strip() else []
-    whole = None if regular is None else _regular_records(regular[0])
+    whole, build = (None, None) if regular is None else (_regular_records(regular[0]), regular[1])
     line = 1 + prepared.count("\n", 0, start)  # the line of `at`, throughout
     run: list[Paper] = []
     at = start
     while at < len(prepared):
-        if whole is not None and regular is not None:
+        if whole is not None and build is not None:
             m = whole.match(prepared, at)
             if m is not None:
-                paper = _regular_paper(m, line, regular[1])
+                paper = _regular_paper(m, line, build)
                 if paper is not None:
                     run.append(paper)
                     line += prepared.count("\n", at, m.end())
