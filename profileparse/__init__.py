@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from profileparse.errors import (
         CorpusError,
+        CorpusLockedError,
         FormatOptionError,
         ParseError,
         PluginError,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CorpusError",
+    "CorpusLockedError",
     "Diagnostic",
     "DiagnosticCode",
     "Document",
@@ -106,6 +108,7 @@ __version__ = "0.1.0"
 # --help stay fast (lark, attrs and the plugins load only when parsing starts).
 _EXPORTS = {
     "CorpusError": "profileparse.errors",
+    "CorpusLockedError": "profileparse.errors",
     "FormatOptionError": "profileparse.errors",
     "SkippedRecordsWarning": "profileparse.formats",
     "ProfileparseError": "profileparse.errors",

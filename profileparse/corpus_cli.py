@@ -56,14 +56,15 @@ def corpus() -> None:
 @contextmanager
 def _corpus_errors() -> Iterator[None]:
     """Every corpus failure as one line and exit 1, never a traceback."""
+    from profileparse.corpus.storage import failure
     from profileparse.errors import CorpusError
 
     try:
         yield
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
-    except sqlite3.Error as exc:
-        raise click.ClickException(f"corpus database error: {exc}") from None
+    except (sqlite3.Error, OSError) as exc:
+        raise click.ClickException(f"corpus error: {failure(exc)}") from None
 
 
 @corpus.command("build")
@@ -88,6 +89,13 @@ def _corpus_errors() -> Iterator[None]:
     help="Abstract similarity (0-100) that links an abstract-only record to a paper "
     "[default: 85, or what the corpus was built with].",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=None,
+    metavar="SECONDS",
+    help="How long to wait for another build of the same corpus to finish [default: 600].",
+)
 @encoding_option
 @jobs_option
 def build_command(
@@ -95,29 +103,33 @@ def build_command(
     output: str,
     corpus_format: str | None,
     threshold: float | None,
+    wait: float | None,
     encoding: str | None,
     jobs: int | None,
 ) -> None:
     """Add dumps (files or folders of .txt files) to a corpus, creating it if needed.
 
     Adding the same dump again changes nothing, and the result does not depend on the
-    order dumps are added in. Abstract-only records that match no paper and dumps with
-    parse errors are listed on stderr; exits 1 when any dump had errors or could not be
-    read.
+    order dumps are added in. A build is one transaction: killed or failed, it leaves
+    the corpus as it was; a second build of the same corpus waits for the first.
+    Abstract-only records that match no paper and dumps with parse errors are listed
+    on stderr; exits 1 when any dump had errors or could not be read.
     """
-    from profileparse.corpus import Corpus
+    from profileparse.corpus import DEFAULT_WAIT, Corpus
+    from profileparse.corpus.storage import waiting_message
 
     inputs = _expand(paths)
-    kind = corpus_format or (
-        "parquet" if Path(output).is_dir() or output.endswith(("/", os.sep)) else "sqlite"
-    )
     if any(Path(p).resolve() == Path(output).resolve() for p in inputs):
         raise click.UsageError(f"refusing to write the corpus over the input {output!r}")
+    patience = DEFAULT_WAIT if wait is None else wait
     with _corpus_errors():
-        if kind == "parquet":
-            store = Corpus.from_parquet(output, threshold=threshold)
-        else:
-            store = Corpus(output, threshold=threshold)
+        store = Corpus(
+            output,
+            format=corpus_format,
+            threshold=threshold,
+            wait=patience,
+            on_wait=lambda: click.echo(waiting_message(output, patience), err=True),
+        )
         with store:
             progress = _progress(len(inputs))
             try:
@@ -130,8 +142,6 @@ def build_command(
             finally:
                 if progress is not None:
                     progress.stop()
-            if kind == "parquet" and (result.added or not Path(output, "papers.parquet").exists()):
-                store.to_parquet(output)
             unlinked = store.unlinked()
             for source, line, start in unlinked[:_UNLINKED_SHOWN]:
                 click.echo(
@@ -168,17 +178,13 @@ def _open(path: str) -> Corpus:
     """An existing corpus, read-only: a SQLite file or a Parquet folder."""
     from profileparse.corpus import Corpus, CorpusError
 
-    target = Path(path)
-    if target.is_dir():
-        if not (target / "documents.parquet").is_file():
-            raise CorpusError(f"{path}: not a profileparse corpus (no documents.parquet)")
-        return Corpus.from_parquet(target)
-    if not target.exists():
+    if not Path(path).exists():
         raise click.BadParameter(f"no corpus at {path!r}", param_hint="CORPUS")
     try:
-        return Corpus(target, readonly=True)
+        return Corpus(path, readonly=True)
     except CorpusError as exc:
-        raise CorpusError(f"{path}: {exc}") from None
+        message = str(exc)
+        raise CorpusError(message if message.startswith(path) else f"{path}: {message}") from None
 
 
 @corpus.command("stats")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "CorpusError",
+    "CorpusLockedError",
     "FormatOptionError",
     "ParseError",
     "PluginError",
@@ -78,3 +79,8 @@ class PluginError(ProfileparseError, RuntimeError):
 class CorpusError(ProfileparseError, RuntimeError):
     """A corpus cannot be opened or written: not a corpus, a newer schema, a setting
     that differs from the one it was built with, or a missing optional dependency."""
+
+
+class CorpusLockedError(CorpusError):
+    """Another process kept the corpus's write lock for longer than the write was
+    allowed to wait (``Corpus(..., wait=SECONDS)``, ``corpus build --wait``)."""

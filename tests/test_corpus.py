@@ -149,8 +149,9 @@ def test_parquet_reads_back_with_pyarrow(seeds: list[Path], tmp_path: Path) -> N
     out = tmp_path / "parquet"
     result = CliRunner().invoke(main, ["corpus", *map(str, seeds), "-o", str(out) + "/"])
     assert result.exit_code == 0, result.output
-    papers = pq.read_table(out / "papers.parquet")
-    sightings = pq.read_table(out / "sightings.parquet")
+    # Other tools read the current version through the `current` link.
+    papers = pq.read_table(out / "current" / "papers.parquet")
+    sightings = pq.read_table(out / "current" / "sightings.parquet")
     assert (papers.num_rows, sightings.num_rows) == (51, 60)
     assert "Skywork: A More Open Bilingual Foundation Model" in papers.column("title").to_pylist()
 

@@ -146,20 +146,45 @@ def test_a_different_threshold_for_an_existing_corpus_is_refused(
     assert result.exit_code == 1 and "built with threshold 85" in result.output
 
 
+def _versions(folder: Path) -> dict[str, tuple[int, str]]:
+    """HEAD and every file of every version folder: (mtime, digest)."""
+    files = [folder / "HEAD", *folder.glob("v*/*.parquet")]
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, _digest(p)) for p in files}
+
+
 def test_parquet_is_updated_in_place(seeds: list[Path], tmp_path: Path, seeds_db: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     folder = tmp_path / "parquet"
     assert _run("corpus", *map(str, seeds[:3]), "-o", f"{folder}/").exit_code == 0
-    assert pq.read_table(folder / "documents.parquet").num_rows == 3
+    assert pq.read_table(folder / "current" / "documents.parquet").num_rows == 3
     assert _run("corpus", *map(str, seeds[3:]), "-o", str(folder)).exit_code == 0
-    with Corpus.from_parquet(folder) as from_parquet, Corpus(seeds_db, readonly=True) as sqlite:
-        assert from_parquet.tables() == sqlite.tables()
-    stamps = {p.name: (p.stat().st_mtime_ns, _digest(p)) for p in folder.iterdir()}
+    head = (folder / "HEAD").read_text(encoding="utf-8").strip()
+    assert (folder / "current").resolve() == (folder / head).resolve()
+    with Corpus(folder, readonly=True) as parquet, Corpus(seeds_db, readonly=True) as sqlite:
+        assert parquet.tables() == sqlite.tables()
+    with Corpus.from_parquet(folder) as copy, Corpus(seeds_db, readonly=True) as sqlite:
+        assert copy.tables() == sqlite.tables()
+    stamps = _versions(folder)
     again = _run("corpus", *map(str, seeds), "-o", str(folder))
     assert again.exit_code == 0 and "0 new dump(s)" in again.stderr
-    assert {p.name: (p.stat().st_mtime_ns, _digest(p)) for p in folder.iterdir()} == stamps
+    assert _versions(folder) == stamps  # nothing new: no new version
     stats = _run("corpus", "stats", str(folder))
     assert stats.exit_code == 0 and "papers                   51" in stats.stdout
+
+
+def test_parquet_keeps_the_current_version_and_the_one_before(
+    seeds: list[Path], tmp_path: Path
+) -> None:
+    pytest.importorskip("pyarrow")
+    folder = tmp_path / "parquet"
+    for seed in seeds:
+        assert _run("corpus", str(seed), "-o", f"{folder}/").exit_code == 0
+    versions = sorted(p.name for p in folder.glob("v*"))
+    head = (folder / "HEAD").read_text(encoding="utf-8").strip()
+    assert len(versions) == 2 and versions[-1] == head
+    # The version before is still whole, and reads as a corpus of its own.
+    with Corpus(folder / versions[0], readonly=True) as before:
+        assert before.stats().documents == len(seeds) - 1
 
 
 def test_a_first_version_parquet_corpus_is_migrated(tmp_path: Path) -> None:

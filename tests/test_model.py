@@ -83,6 +83,7 @@ def test_every_error_is_a_profileparse_error() -> None:
         pp.ParseError,
         pp.PluginError,
         pp.CorpusError,
+        pp.CorpusLockedError,
         pp.UnknownLayoutError,
         pp.UnknownFormatError,
         pp.FormatOptionError,

@@ -1,21 +1,18 @@
-"""The corpus's SQLite schema, its version, and opening a file as a corpus.
+"""The corpus's tables: their SQL, the schema version, and what version a database is.
 
-The schema version is stored in ``PRAGMA user_version``. Version 1 (profileparse 0.1's
-first corpus, ``user_version`` 0) is migrated when such a file is opened: its records
-are read back and matched again under the current rules (see ``migrate.py``).
+The schema version is stored in ``PRAGMA user_version``; ``migrations.py`` brings an
+older corpus up to :data:`SCHEMA_VERSION`.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from pathlib import Path
 
 from profileparse.errors import CorpusError
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "connect", "schema_version"]
+__all__ = ["KEYS", "SCHEMA", "SCHEMA_VERSION", "TABLES", "columns", "create", "schema_version"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Row ids are derived from content (see keys.stable_id), so the same dumps make the
 #: same tables whatever order they were added in.
@@ -61,8 +58,8 @@ CREATE TABLE authors (
 );
 CREATE TABLE authorships (
     paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
-    author_id INTEGER NOT NULL REFERENCES authors(id),
     position INTEGER NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES authors(id),
     PRIMARY KEY (paper_id, position)
 ) WITHOUT ROWID;
 CREATE TABLE sightings (
@@ -95,10 +92,40 @@ CREATE INDEX authorships_author ON authorships(author_id);
 
 TABLES = ("settings", "documents", "profiles", "papers", "authors", "authorships", "sightings")
 
+#: Each table's primary key: the order rows are read and written in.
+KEYS = {
+    "settings": ("name",),
+    "documents": ("id",),
+    "profiles": ("document_id",),
+    "papers": ("id",),
+    "authors": ("id",),
+    "authorships": ("paper_id", "position"),
+    "sightings": ("id",),
+}
+
+#: The oldest version :func:`schema_version` tells apart (1: the first corpus, whose
+#: ``user_version`` was 0).
+FIRST_VERSION = 1
+
+
+def create(db: sqlite3.Connection) -> None:
+    """Create the current schema's tables in an empty database (inside the caller's
+    transaction) and stamp its version."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def columns(db: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """A table's columns in ``db``: (name, declared type) in table order."""
+    return [(row[1], row[2]) for row in db.execute(f"PRAGMA table_info({table})")]
+
 
 def schema_version(db: sqlite3.Connection) -> int:
     """The version of the corpus in ``db``: 0 for an empty database, 1 for a first-version
-    corpus; raises :class:`CorpusError` when ``db`` holds something else."""
+    corpus; raises :class:`CorpusError` when ``db`` holds something else or a version
+    newer than this profileparse knows."""
     try:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         (version,) = db.execute("PRAGMA user_version").fetchone()
@@ -107,32 +134,12 @@ def schema_version(db: sqlite3.Connection) -> int:
     if not tables:
         return 0
     if version == 0 and {"documents", "papers", "sightings"} <= tables:
-        return 1
-    if version == SCHEMA_VERSION and set(TABLES) <= tables:
-        return SCHEMA_VERSION
+        return FIRST_VERSION
     if version > SCHEMA_VERSION:
         raise CorpusError(
             f"this corpus has schema version {version}, newer than this profileparse "
             f"understands ({SCHEMA_VERSION}); upgrade profileparse"
         )
+    if version > FIRST_VERSION and set(TABLES) <= tables:
+        return int(version)
     raise CorpusError("not a profileparse corpus (the database holds other tables)")
-
-
-def connect(path: str | os.PathLike[str], *, readonly: bool) -> sqlite3.Connection:
-    """Open ``path`` in autocommit mode (the corpus runs its own transactions). Read-only
-    opening never creates or writes the file."""
-    name = os.fspath(path)
-    try:
-        if name == ":memory:":
-            db = sqlite3.connect(name, isolation_level=None)
-        elif readonly:
-            if not Path(name).is_file():
-                raise CorpusError("no such corpus file")
-            uri = Path(name).resolve().as_uri() + "?mode=ro"
-            db = sqlite3.connect(uri, uri=True, isolation_level=None)
-        else:
-            db = sqlite3.connect(name, isolation_level=None)
-        db.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.Error as exc:
-        raise CorpusError(f"cannot open the corpus ({exc})") from None
-    return db

@@ -14,7 +14,10 @@ from typing import Any
 
 from profileparse.model import Document, Paper, PaperDate, Profile, Span
 
-__all__ = ["LEGACY_SCHEMA", "LEGACY_TABLES", "read_v1"]
+__all__ = ["LEGACY_SCHEMA", "LEGACY_TABLES", "LegacyDump", "read_v1"]
+
+#: A dump read back: the document, its key in the corpus and its error count.
+LegacyDump = tuple[Document, str, int]
 
 #: Children first, so foreign keys never point at a dropped table.
 LEGACY_TABLES = ("sightings", "authorships", "authors", "papers", "profiles", "documents")
@@ -38,7 +41,7 @@ CREATE TABLE sightings (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL,
 """
 
 
-def read_v1(db: sqlite3.Connection) -> list[tuple[Document, str, int]]:
+def read_v1(db: sqlite3.Connection) -> list[LegacyDump]:
     """Every dump in a schema-1 corpus: the document, its key and its error count."""
     authors: dict[int, list[str]] = {}
     for paper_id, name in db.execute(

@@ -1,0 +1,336 @@
+"""A corpus in a folder of Parquet files, committed as whole versions (the ``parquet``
+extra: pyarrow, and filelock for the write lock).
+
+::
+
+    corpus/
+        HEAD                 the name of the current version, e.g. v00000003
+        current -> v00000003 a symlink to it, for other tools
+        v00000003/           one <table>.parquet per table
+        v00000002/           the version before, kept for readers still on it
+        .lock                the write lock
+
+A write loads the current version into an in-memory database, changes it there, writes
+every table into a new version folder (each file and the folder synced to disk) and
+then switches ``HEAD`` to it with one atomic rename. Readers read ``HEAD`` first, so
+they see the old corpus or the new one, never a mix; a writer killed at any moment
+leaves ``HEAD`` on the old version, and its unfinished folder is removed by the next
+write. One writer at a time: the lock is taken before the current version is read and
+released after the switch.
+
+A folder from an earlier profileparse, with the tables' files directly in it, is read
+as it is and replaced by the first version written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from profileparse.corpus import schema
+from profileparse.corpus.legacy import LEGACY_SCHEMA
+from profileparse.corpus.storage import lock_timeout, storage_errors
+from profileparse.corpus.writer import insert
+from profileparse.errors import CorpusError
+
+__all__ = ["HEAD", "LINK", "ParquetStorage", "version_folder"]
+
+HEAD = "HEAD"
+LINK = "current"
+_LOCK = ".lock"
+_VERSION = re.compile(r"v([0-9]{8})")
+_VERSION_KEY = b"profileparse.schema_version"
+#: Versions kept: the current one and the one before, for readers still reading it.
+_KEEP = 2
+#: Times a reader starts again when the version it read was removed under it.
+_RETRIES = 5
+_ARROW_TYPES = {"INTEGER": "int64", "REAL": "float64", "TEXT": "string"}
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CorpusError(
+            "Parquet corpora need pyarrow: pip install 'profileparse[parquet]'"
+        ) from None
+    return pa, pq
+
+
+def version_folder(number: int) -> str:
+    return f"v{number:08d}"
+
+
+class ParquetStorage:
+    """The :class:`~profileparse.corpus.storage.Storage` of a Parquet corpus folder."""
+
+    def __init__(self, path: str, *, readonly: bool) -> None:
+        self.location = path
+        self.folder = Path(path)
+        self.readonly = readonly
+        if self.folder.exists() and not self.folder.is_dir():
+            raise CorpusError(f"{path}: not a Parquet corpus folder")
+        if readonly:
+            if not self.folder.is_dir():
+                raise CorpusError(f"{path}: no such corpus folder")
+            if self._head() is None:
+                raise CorpusError(f"{path}: not a profileparse corpus (no {HEAD} file)")
+        self._db: sqlite3.Connection | None = None
+        self._loaded: str | None = None  # the version self._db holds
+        self._lock: Any = None
+
+    # -- reading ------------------------------------------------------------------
+
+    def _head(self) -> str | None:
+        """The current version's folder name; "" for a folder of an earlier
+        profileparse (tables directly in it); None when there is no corpus yet."""
+        try:
+            name = (self.folder / HEAD).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return "" if (self.folder / "documents.parquet").is_file() else None
+        if not _VERSION.fullmatch(name):
+            raise CorpusError(f"{self.location}: not a profileparse corpus ({HEAD} is damaged)")
+        return name
+
+    def read(self) -> sqlite3.Connection:
+        for attempt in range(_RETRIES):
+            head = self._head()
+            if self._db is not None and head == self._loaded:
+                return self._db
+            try:
+                db = self._load(head)
+            except FileNotFoundError:
+                if attempt == _RETRIES - 1:
+                    raise CorpusError(
+                        f"{self.location}: the version {HEAD} names is missing"
+                    ) from None
+                time.sleep(0.05)  # removed by a writer after a newer switch: read again
+                continue
+            if self._db is not None:
+                self._db.close()
+            self._db, self._loaded = db, head
+            return db
+        raise AssertionError("unreachable")
+
+    def _load(self, head: str | None) -> sqlite3.Connection:
+        """An in-memory database holding version ``head``."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.execute("PRAGMA foreign_keys = ON")
+        if head is None:
+            return db
+        _, pq = _pyarrow()
+        folder = self.folder / head
+        files = sorted(folder.glob("*.parquet"))
+        if head and not files:
+            raise FileNotFoundError(folder)
+        try:
+            tables = {path.stem: pq.read_table(path) for path in files}
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # pyarrow raises several kinds for a damaged file
+            raise CorpusError(f"{self.location}: cannot read the Parquet corpus ({exc})") from None
+        if "documents" not in tables:
+            raise CorpusError(f"{self.location}: not a profileparse corpus (no documents table)")
+        metadata = tables["documents"].schema.metadata or {}
+        version = int(metadata.get(_VERSION_KEY, b"1"))
+        if version > schema.SCHEMA_VERSION:
+            raise CorpusError(
+                f"this corpus has schema version {version}, newer than this profileparse "
+                f"understands ({schema.SCHEMA_VERSION}); upgrade profileparse"
+            )
+        if version == schema.FIRST_VERSION:
+            db.executescript(LEGACY_SCHEMA)  # user_version 0: migrations read it back
+        else:
+            # Columns are matched by name, so any later version loads into today's tables.
+            schema.create(db)
+            db.execute("PRAGMA defer_foreign_keys = ON")
+        db.execute("BEGIN")
+        for name, table in tables.items():
+            rows = table.to_pylist()
+            if rows:
+                db.executemany(insert(name, rows[0]), rows)
+        db.execute("COMMIT")
+        return db
+
+    # -- writing ------------------------------------------------------------------
+
+    def begin(
+        self, wait: float, on_wait: Callable[[], None] | None
+    ) -> tuple[sqlite3.Connection, bool]:
+        self._acquire(wait, on_wait)
+        try:
+            before = self._loaded if self._db is not None else "unread"
+            db = self.read()
+            db.execute("BEGIN")
+        except BaseException:
+            self._release()
+            raise
+        return db, self._loaded != before
+
+    def commit(self, changed: bool) -> None:
+        assert self._db is not None
+        db = self._db
+        try:
+            if changed or self._loaded is None:
+                with storage_errors(self.location, "write"):
+                    name = self._write_version(db)
+                    self._switch(name)
+                self._loaded = name
+                db.execute("COMMIT")
+                self._tidy()
+            else:
+                db.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        finally:
+            self._release()
+
+    def replace(
+        self, source: sqlite3.Connection, wait: float, on_wait: Callable[[], None] | None
+    ) -> list[Path]:
+        """Commit the corpus in ``source`` (at the current schema) as the next version,
+        whatever this folder held. Returns the new version's files."""
+        self._acquire(wait, on_wait)
+        try:
+            with storage_errors(self.location, "write"):
+                name = self._write_version(source)
+                self._switch(name)
+            if self._db is not None:
+                self._db.close()
+            self._db, self._loaded = None, name
+            self._tidy()
+        finally:
+            self._release()
+        return sorted((self.folder / name).glob("*.parquet"))
+
+    def _acquire(self, wait: float, on_wait: Callable[[], None] | None) -> None:
+        """Take the write lock (see :meth:`Storage.begin`)."""
+        _pyarrow()
+        try:
+            from filelock import FileLock, Timeout
+        except ImportError:
+            raise CorpusError(
+                "Parquet corpora need filelock: pip install 'profileparse[parquet]'"
+            ) from None
+        with storage_errors(self.location, "write"):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(self.folder / _LOCK)
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                if on_wait is not None:
+                    on_wait()
+                try:
+                    lock.acquire(timeout=wait)
+                except Timeout:
+                    raise lock_timeout(self.location, wait) from None
+        self._lock = lock
+
+    def rollback(self) -> None:
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+        self._release()
+
+    def close(self) -> None:
+        self.rollback()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _versions(self) -> list[int]:
+        return sorted(
+            int(m.group(1))
+            for entry in os.scandir(self.folder)
+            if (m := _VERSION.fullmatch(entry.name))
+        )
+
+    def _write_version(self, db: sqlite3.Connection) -> str:
+        """Every table into a new version folder, synced; returns its name."""
+        pa, pq = _pyarrow()
+        name = version_folder(max(self._versions(), default=0) + 1)
+        folder = self.folder / name
+        folder.mkdir()
+        try:
+            for table_name in schema.TABLES:
+                columns = schema.columns(db, table_name)
+                order = ", ".join(schema.KEYS[table_name])
+                rows = db.execute(
+                    f"SELECT {', '.join(c for c, _ in columns)} FROM {table_name} ORDER BY {order}"
+                ).fetchall()
+                arrow_schema = pa.schema(
+                    [(c, _ARROW_TYPES[kind]) for c, kind in columns],
+                    metadata={_VERSION_KEY: str(schema.SCHEMA_VERSION)},
+                )
+                table = pa.Table.from_pylist(
+                    [dict(zip((c for c, _ in columns), row, strict=True)) for row in rows],
+                    schema=arrow_schema,
+                )
+                with open(folder / f"{table_name}.parquet", "wb") as f:
+                    pq.write_table(table, f)
+                    f.flush()
+                    os.fsync(f.fileno())
+            _sync_folder(folder)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return name
+
+    def _switch(self, name: str) -> None:
+        """Point ``HEAD`` at ``name``: the commit, one atomic rename."""
+        temp = self.folder / f".{HEAD}.tmp"
+        with open(temp, "w", encoding="utf-8") as f:
+            f.write(name + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, self.folder / HEAD)
+        _sync_folder(self.folder)
+
+    def _tidy(self) -> None:
+        """After a commit: point ``current`` at the new version, remove older versions,
+        unfinished ones and an earlier profileparse's files. Best effort: the commit has
+        happened, and the next one tidies what this one could not."""
+        with contextlib.suppress(OSError):
+            self._tidy_up()
+
+    def _tidy_up(self) -> None:
+        head = self._loaded
+        assert head
+        link = self.folder / LINK
+        if not link.exists() or os.path.islink(link):
+            temp = self.folder / f".{LINK}.tmp"
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+            os.symlink(head, temp)
+            os.replace(temp, link)
+        current = int(head[1:])
+        keep = {n for n in self._versions() if n <= current}
+        keep = set(sorted(keep)[-_KEEP:])
+        for number in self._versions():
+            if number not in keep:
+                shutil.rmtree(self.folder / version_folder(number), ignore_errors=True)
+        for table_name in schema.TABLES:
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / f"{table_name}.parquet").unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync a folder, so the names of the files just written in it are durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,370 @@
+"""Writing dumps into a corpus's tables: records matched to papers, rows written by
+column name.
+
+The writer works on a connection its caller holds in a write transaction. It keeps the
+in-memory index of the records (``matching.Matcher``) between transactions; the caller
+drops it with :meth:`CorpusWriter.reset` when the tables may have changed under it
+(another process wrote, or a transaction was rolled back).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from attrs import define, field
+from rapidfuzz import fuzz
+
+from profileparse.corpus.keys import normalise_title, stable_id
+from profileparse.corpus.legacy import LegacyDump
+from profileparse.corpus.matching import Cluster, Matcher, PendingAbstract, Sighting
+from profileparse.corpus.owners import infer_owner
+from profileparse.model import Document, Paper, Profile
+
+__all__ = ["BATCH", "CorpusWriter", "insert"]
+
+#: Dumps staged in memory before their rows are written.
+BATCH = 500
+
+_DOCUMENT = ("id", "source", "layout", "key", "papers", "errors")
+#: A profile row: the header's fields as the model has them, and how sure the owner is.
+_HEADER = tuple(f.name for f in attrs.fields(Profile) if f.name != "span")
+_PROFILE = ("document_id", *_HEADER, "inferred", "confidence")
+_SIGHTING = (
+    "id",
+    "document_id",
+    "position",
+    "paper_id",
+    "start_line",
+    "end_line",
+    "title",
+    "title_key",
+    "authors",
+    "et_al",
+    "date",
+    "category",
+    "has_code",
+    "score",
+    "affiliation",
+    "abstract",
+    "link",
+    "similarity",
+    "inferred",
+    "repaired",
+)
+
+
+def insert(table: str, columns: Iterable[str]) -> str:
+    """``INSERT INTO table (columns) VALUES (:columns)``: rows are dicts by column name."""
+    names = list(columns)
+    return (
+        f"INSERT INTO {table} ({', '.join(names)}) "
+        f"VALUES ({', '.join(':' + name for name in names)})"
+    )
+
+
+@define
+class _Staged:
+    """Rows waiting to be written, and the records they map to."""
+
+    documents: list[dict[str, Any]] = field(factory=list)
+    profiles: list[dict[str, Any]] = field(factory=list)
+    sightings: list[tuple[Cluster | PendingAbstract | None, dict[str, Any]]] = field(factory=list)
+    keys: set[str] = field(factory=set)
+
+
+class CorpusWriter:
+    """Stages dumps, matches their records and writes the rows that changed."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self._matcher: Matcher | None = None
+        self._staged = _Staged()
+
+    def reset(self) -> None:
+        """Forget the index and anything staged (the tables changed under us)."""
+        self._matcher = None
+        self._staged = _Staged()
+
+    @property
+    def pending(self) -> int:
+        """Dumps staged and not written yet."""
+        return len(self._staged.documents)
+
+    def restage(self, db: sqlite3.Connection, dumps: Iterable[LegacyDump]) -> None:
+        """Add dumps read back from an older corpus (with their keys and error counts)."""
+        for document, key, errors in dumps:
+            self.stage(db, document, key, errors)
+        self.flush(db)
+
+    def stage(
+        self, db: sqlite3.Connection, document: Document, key: str, errors: int | None = None
+    ) -> bool:
+        """Match one dump's records; False when the corpus already has the dump."""
+        if (
+            key in self._staged.keys
+            or db.execute("SELECT 1 FROM documents WHERE key = ?", (key,)).fetchone()
+        ):
+            return False
+        matcher = self._load_matcher(db)
+        document_id = stable_id("document", key)
+        self._staged.keys.add(key)
+        self._staged.documents.append(
+            {
+                "id": document_id,
+                "source": document.source,
+                "layout": document.layout,
+                "key": key,
+                "papers": len(document.papers),
+                "errors": len(document.errors) if errors is None else errors,
+            }
+        )
+        self._stage_owner(document_id, document)
+        inferred = _infers_titles(document.layout)
+        for position, paper in enumerate(document.papers):
+            sighting_id = stable_id(key, str(position))
+            target: Cluster | PendingAbstract | None = None
+            title_key = None
+            repaired = False
+            if paper.title:
+                title_key = normalise_title(paper.title)
+                sighting = _sighting(sighting_id, paper, title_key)
+                target, fixed_key = matcher.add_record(sighting, inferred=inferred)
+                if fixed_key is not None:  # matched under the split another dump shows
+                    title_key, repaired = fixed_key, True
+            elif paper.abstract:
+                target = matcher.add_abstract_only(sighting_id, paper.abstract)
+            span = paper.span
+            self._staged.sightings.append(
+                (
+                    target,
+                    {
+                        "id": sighting_id,
+                        "document_id": document_id,
+                        "position": position,
+                        "paper_id": None,
+                        "start_line": span.start_line if span else None,
+                        "end_line": span.end_line if span else None,
+                        "title": paper.title,
+                        "title_key": title_key,
+                        "authors": json.dumps(list(paper.authors), ensure_ascii=False),
+                        "et_al": int(paper.et_al),
+                        "date": paper.date.isoformat() if paper.date else None,
+                        "category": paper.category,
+                        "has_code": int(paper.has_code),
+                        "score": paper.score,
+                        "affiliation": paper.affiliation,
+                        "abstract": paper.abstract,
+                        "link": "abstract-only",
+                        "similarity": None,
+                        "inferred": int(inferred and paper.title is not None),
+                        "repaired": int(repaired),
+                    },
+                )
+            )
+        return True
+
+    def _stage_owner(self, document_id: int, document: Document) -> None:
+        profile = document.profile
+        row: dict[str, Any] = dict.fromkeys(_PROFILE)
+        row["document_id"] = document_id
+        if profile is not None:
+            row.update({name: getattr(profile, name) for name in _HEADER})
+            row.update(inferred=0, confidence=1.0)
+        else:
+            owner = infer_owner(document.papers)
+            if owner is None:
+                return
+            row.update(name=owner[0], inferred=1, confidence=owner[1])
+        self._staged.profiles.append(row)
+
+    def flush(self, db: sqlite3.Connection) -> None:
+        """Write what is staged: new rows, and every paper whose records changed."""
+        staged, self._staged = self._staged, _Staged()
+        if not staged.documents or self._matcher is None:
+            return
+        matcher = self._matcher
+        papers, pending = matcher.take_changes()
+        db.create_function("title_similarity", 2, _title_similarity, deterministic=True)
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        db.executemany(insert("documents", _DOCUMENT), staged.documents)
+        db.executemany(insert("profiles", _PROFILE), staged.profiles)
+        sightings = []
+        for target, row in staged.sightings:
+            if isinstance(target, Cluster):  # abstract-only ones are linked below
+                row["paper_id"] = target.root().paper_id
+            sightings.append(row)
+        db.executemany(insert("sightings", _SIGHTING), sightings)
+        removed_authors: set[int] = set()
+        # Records re-read with a repaired title/author split leave their own paper.
+        db.executemany(
+            "UPDATE sightings SET paper_id = :paper_id, title_key = :title_key, repaired = 1 "
+            "WHERE id = :id",
+            [
+                {"paper_id": cluster.root().paper_id, "title_key": title_key, "id": sid}
+                for sid, (cluster, title_key) in sorted(matcher.repaired.items())
+            ],
+        )
+        matcher.repaired.clear()
+        for dead in matcher.take_dead():
+            for old in sorted(dead.stored_ids):
+                removed_authors |= _drop_paper(db, old)
+        for cluster in papers:
+            removed_authors |= self._write_paper(db, cluster)
+        db.executemany(
+            "UPDATE sightings SET paper_id = :paper_id, link = :link, similarity = :similarity "
+            "WHERE id = :id",
+            [
+                {
+                    "paper_id": paper_id,
+                    "link": "abstract" if paper_id else "abstract-only",
+                    "similarity": p.similarity if paper_id is not None else None,
+                    "id": sid,
+                }
+                for p in pending
+                for paper_id in [p.paper_id()]
+                for sid in p.sightings
+            ],
+        )
+        db.executemany(
+            "DELETE FROM authors WHERE id = :id AND NOT EXISTS "
+            "(SELECT 1 FROM authorships WHERE author_id = :id)",
+            [{"id": a} for a in sorted(removed_authors)],
+        )
+
+    def _write_paper(self, db: sqlite3.Connection, cluster: Cluster) -> set[int]:
+        """Write one paper row and its authorships; returns author ids it stopped using."""
+        paper_id = cluster.paper_id
+        removed: set[int] = set()
+        for old in sorted(cluster.stored_ids - {paper_id}):
+            db.execute(
+                "UPDATE sightings SET paper_id = :new WHERE paper_id = :old",
+                {"new": paper_id, "old": old},
+            )
+            removed |= _drop_paper(db, old)
+        cluster.stored_ids = {paper_id}
+        best = cluster.best[1]
+        row = {
+            "id": paper_id,
+            "title": best.title,
+            "title_key": best.title_key,
+            "abstract": best.abstract,
+            "category": cluster.category[1] if cluster.category else None,
+            "date": cluster.date[1] if cluster.date else None,
+            "has_code": int(cluster.has_code),
+            "et_al": int(best.et_al),
+        }
+        db.execute(
+            insert("papers", row)
+            + " ON CONFLICT(id) DO UPDATE SET "
+            + ", ".join(f"{name} = excluded.{name}" for name in row if name != "id"),
+            row,
+        )
+        removed |= _drop_authorships(db, paper_id)
+        names = cluster.authors()
+        ids = [stable_id("author", name) for name in names]
+        db.executemany(
+            "INSERT OR IGNORE INTO authors (id, name) VALUES (:id, :name)",
+            [{"id": i, "name": n} for i, n in zip(ids, names, strict=True)],
+        )
+        db.executemany(
+            insert("authorships", ("paper_id", "position", "author_id")),
+            [
+                {"paper_id": paper_id, "position": position, "author_id": author_id}
+                for position, author_id in enumerate(ids)
+            ],
+        )
+        db.execute(
+            "UPDATE sightings SET "
+            "link = CASE WHEN title_key = :key THEN 'title' ELSE 'similar-title' END, "
+            "similarity = CASE WHEN title_key = :key THEN NULL "
+            "ELSE title_similarity(title_key, :key) END "
+            "WHERE paper_id = :paper_id AND title_key IS NOT NULL",
+            {"key": best.title_key, "paper_id": paper_id},
+        )
+        return removed - set(ids)
+
+    def _load_matcher(self, db: sqlite3.Connection) -> Matcher:
+        """The in-memory index, rebuilt from the stored records when the writer has none."""
+        if self._matcher is not None:
+            return self._matcher
+        matcher = Matcher(self.threshold)
+        for row in db.execute(
+            "SELECT id, paper_id, title, title_key, authors, et_al, date, category, has_code, "
+            "abstract, inferred, repaired FROM sightings WHERE title_key IS NOT NULL "
+            "ORDER BY repaired"  # a repaired record needs the records it was repaired from
+        ):
+            sid, paper_id, title, title_key, authors, et_al, date, category, code, abstract = row[
+                :10
+            ]
+            matcher.restore_record(
+                Sighting(
+                    sid,
+                    title,
+                    title_key,
+                    tuple(json.loads(authors)),
+                    bool(et_al),
+                    date,
+                    category,
+                    bool(code),
+                    abstract,
+                ),
+                paper_id,
+                inferred=bool(row[10]),
+                repaired=bool(row[11]),
+            )
+        for sid, abstract, paper_id in db.execute(
+            "SELECT id, abstract, paper_id FROM sightings "
+            "WHERE title_key IS NULL AND abstract IS NOT NULL"
+        ):
+            matcher.restore_abstract_only(sid, abstract, paper_id)
+        matcher.finish_restore()
+        self._matcher = matcher
+        return matcher
+
+
+def _drop_authorships(db: sqlite3.Connection, paper_id: int) -> set[int]:
+    """Delete a paper's authorships; the author ids they named."""
+    return {
+        r[0]
+        for r in db.execute(
+            "DELETE FROM authorships WHERE paper_id = ? RETURNING author_id", (paper_id,)
+        ).fetchall()
+    }
+
+
+def _drop_paper(db: sqlite3.Connection, paper_id: int) -> set[int]:
+    """Delete a paper that was merged into another or dissolved; its author ids."""
+    removed = _drop_authorships(db, paper_id)
+    db.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
+    return removed
+
+
+def _sighting(sighting_id: int, paper: Paper, title_key: str) -> Sighting:
+    assert paper.title is not None
+    return Sighting(
+        sighting_id,
+        paper.title,
+        title_key,
+        paper.authors,
+        paper.et_al,
+        paper.date.isoformat() if paper.date else None,
+        paper.category,
+        paper.has_code,
+        paper.abstract,
+    )
+
+
+def _title_similarity(a: str, b: str) -> float:
+    return round(float(fuzz.ratio(a, b)), 2)
+
+
+def _infers_titles(layout: str | None) -> bool:
+    """Whether a layout infers the title/author boundary from glued text."""
+    from profileparse.registry import get_registry
+
+    entry = get_registry().layouts.get(layout or "")
+    return entry is not None and entry.item.infers_titles
