@@ -201,3 +201,109 @@ def test_a_first_version_parquet_corpus_is_migrated(tmp_path: Path) -> None:
         pq.write_table(table, folder / f"{name}.parquet")
     with Corpus.from_parquet(folder) as c:
         assert (c.stats().papers, c.stats().linked_abstracts) == (51, 4)
+
+
+def _target(tmp_path: Path, storage: str) -> str:
+    """A new corpus's path: a SQLite file, or a Parquet folder (trailing slash)."""
+    if storage == "parquet":
+        pytest.importorskip("pyarrow")
+        return f"{tmp_path / 'corpus'}/"
+    return str(tmp_path / "corpus.sqlite")
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "parquet"])
+def test_a_reader_sees_the_corpus_before_the_write_at_once(
+    seeds: list[Path], tmp_path: Path, storage: str
+) -> None:
+    import time
+
+    path = _target(tmp_path, storage)
+    with Corpus(path) as writer:
+        writer.add_files(seeds[:2])
+        before = writer.tables()
+        with writer.writing():
+            writer.add_files(seeds[2:])
+            assert writer.stats().documents == len(seeds)  # the writer sees its own rows
+            start = time.monotonic()
+            with Corpus(path, readonly=True) as reader:
+                assert reader.tables() == before
+            assert time.monotonic() - start < 5  # no waiting for the writer
+        with Corpus(path, readonly=True) as reader:
+            assert reader.stats().documents == len(seeds)
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "parquet"])
+def test_a_write_that_raises_changes_nothing(
+    seeds: list[Path], tmp_path: Path, storage: str
+) -> None:
+    path = _target(tmp_path, storage)
+    with Corpus(path) as corpus:
+        corpus.add_files(seeds[:2])
+        before = corpus.tables()
+        with pytest.raises(KeyError), corpus.writing():
+            corpus.add_files(seeds[2:])
+            raise KeyError("stop")
+        assert corpus.tables() == before
+        # The writer's index was dropped with the transaction: adding again works.
+        assert len(corpus.add_files(seeds[2:]).added) == len(seeds) - 2
+    with Corpus(path, readonly=True) as reader, Corpus() as fresh:
+        fresh.add_files(seeds)
+        assert reader.tables() == fresh.tables()
+
+
+def test_a_second_writer_waits_and_then_reads_what_the_first_wrote(
+    seeds: list[Path], tmp_path: Path
+) -> None:
+    from profileparse.corpus import CorpusLockedError
+
+    path = tmp_path / "c.sqlite"
+    waited: list[bool] = []
+    with (
+        Corpus(path) as first,
+        Corpus(path, wait=0.2, on_wait=lambda: waited.append(True)) as second,
+    ):
+        with first.writing():
+            first.add_files(seeds[:3])
+            with pytest.raises(CorpusLockedError, match="another build is still writing"):
+                second.add_files(seeds[3:])
+        assert waited == [True]
+        second.add_files(seeds[2:])  # the first's commit is seen: seed 3 is not new
+    with Corpus(path, readonly=True) as reader, Corpus() as fresh:
+        fresh.add_files(seeds)
+        assert reader.tables() == fresh.tables()
+
+
+def _integrity(path: Path) -> list[tuple[str]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("pragma integrity_check").fetchall()
+
+
+def test_a_fresh_corpus_passes_integrity_check(seeds_db: Path) -> None:
+    assert _integrity(seeds_db) == [("ok",)]
+
+
+def test_a_version_2_corpus_is_migrated(seeds_db: Path, tmp_path: Path) -> None:
+    old = tmp_path / "v2.sqlite"
+    shutil.copy(seeds_db, old)
+    with sqlite3.connect(old, isolation_level=None) as db:  # authorships as version 2 had it
+        db.executescript(
+            "BEGIN;"
+            "CREATE TABLE v2 (paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,"
+            " author_id INTEGER NOT NULL REFERENCES authors(id), position INTEGER NOT NULL,"
+            " PRIMARY KEY (paper_id, position)) WITHOUT ROWID;"
+            "INSERT INTO v2 SELECT paper_id, author_id, position FROM authorships;"
+            "DROP TABLE authorships; ALTER TABLE v2 RENAME TO authorships;"
+            "CREATE INDEX authorships_author ON authorships(author_id);"
+            "PRAGMA user_version = 2; COMMIT;"
+        )
+    before = _digest(old)
+    with Corpus(old, readonly=True) as reader, Corpus(seeds_db, readonly=True) as fresh:
+        assert reader.tables() == fresh.tables()  # migrated in memory
+    assert _digest(old) == before
+    with Corpus(old) as corpus, Corpus(seeds_db, readonly=True) as fresh:
+        assert corpus.tables() == fresh.tables()
+    with sqlite3.connect(old) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        columns = [row[1] for row in db.execute("PRAGMA table_info(authorships)")]
+    assert columns == ["paper_id", "position", "author_id"]
+    assert _integrity(old) == [("ok",)]

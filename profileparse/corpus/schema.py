@@ -108,6 +108,10 @@ KEYS = {
 FIRST_VERSION = 1
 
 
+#: What SQLite says of a file that is no database, or a damaged one.
+_NOT_A_DATABASE = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
 def create(db: sqlite3.Connection) -> None:
     """Create the current schema's tables in an empty database (inside the caller's
     transaction) and stamp its version."""
@@ -130,6 +134,8 @@ def schema_version(db: sqlite3.Connection) -> int:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         (version,) = db.execute("PRAGMA user_version").fetchone()
     except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "SQLITE_NOTADB") not in _NOT_A_DATABASE:
+            raise  # the file could not be read: the caller says why
         raise CorpusError(f"not a profileparse corpus ({exc})") from None
     if not tables:
         return 0

@@ -11,13 +11,14 @@ keeps what it had.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from profileparse.corpus.storage import lock_timeout, storage_errors
+from profileparse.corpus.storage import failure, lock_timeout, storage_errors
 from profileparse.errors import CorpusError
 
 __all__ = ["SQLiteStorage"]
@@ -109,21 +110,45 @@ def _connect(path: str, *, readonly: bool) -> sqlite3.Connection:
 
     A reader opens the file read-write but runs no statement that writes
     (``query_only``), so it can recover what a killed writer left (a hot journal, a WAL
-    to replay) instead of failing; only where it may not write at all does it fall back
-    to a read-only open. A reader never creates the file."""
+    to replay) instead of failing. A file it may not write is opened read-only, and
+    when SQLite cannot share it that way (a WAL file in a folder it may not write), as
+    it is on disk (``immutable``). A reader never creates the file."""
     try:
         if path == ":memory:":
             db = sqlite3.connect(path, isolation_level=None)
         elif readonly:
             if not Path(path).is_file():
                 raise CorpusError("no such corpus file")
-            uri = Path(path).resolve().as_uri()
-            mode = "rw" if os.access(path, os.W_OK) else "ro"
-            db = sqlite3.connect(f"{uri}?mode={mode}", uri=True, isolation_level=None)
-            db.execute("PRAGMA query_only = ON")
+            db = _open_for_reading(path)
         else:
             db = sqlite3.connect(path, isolation_level=None)
         db.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as exc:
-        raise CorpusError(f"cannot open the corpus ({exc})") from None
+        folder = os.path.dirname(os.path.abspath(path))
+        cause = failure(exc)
+        if not os.path.exists(path) and not os.access(folder, os.W_OK):
+            cause = os.strerror(errno.EACCES)
+        raise CorpusError(f"{path}: cannot open the corpus: {cause}") from None
     return db
+
+
+def _open_for_reading(path: str) -> sqlite3.Connection:
+    uri = Path(path).resolve().as_uri()
+    modes = ["mode=rw", "mode=ro", "mode=ro&immutable=1"]
+    if not os.access(path, os.W_OK):
+        modes.remove("mode=rw")
+    for mode in modes:
+        db = sqlite3.connect(f"{uri}?{mode}", uri=True, isolation_level=None)
+        db.execute("PRAGMA query_only = ON")
+        try:
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            name = getattr(exc, "sqlite_errorname", "")
+            if mode != modes[-1] and name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+                db.close()
+                continue
+            raise
+        except sqlite3.DatabaseError:
+            return db  # not a database: schema_version says so
+        return db
+    raise AssertionError("unreachable")

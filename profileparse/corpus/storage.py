@@ -90,6 +90,8 @@ def failure(exc: BaseException) -> str:
         return text.splitlines()[0] if text else type(exc).__name__
     if isinstance(exc, sqlite3.Error):
         name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith("SQLITE_READONLY"):
+            return f"{os.strerror(errno.EACCES)} ({exc})"
         return _SQLITE_CAUSES.get(name, str(exc))
     return str(exc)
 

@@ -84,7 +84,8 @@ class Corpus:
         self.storage = open_storage(self.path, format=format, readonly=readonly)
         self._blank: sqlite3.Connection | None = None  # what a corpus not written yet reads
         try:
-            self._open()
+            with storage_errors(self.path, "read" if readonly else "write"):
+                self._open()
         except BaseException:
             self.storage.close()
             raise
@@ -180,7 +181,9 @@ class Corpus:
         """Add one parsed dump; False when it was already in the corpus. ``key``
         identifies the dump (default: a hash of its parsed content)."""
         with self.writing():
-            return self._stage(document, key or _content_key(document))
+            added = self._stage(document, key or _content_key(document))
+            self._flush()
+        return added
 
     def add_files(
         self,
@@ -212,6 +215,7 @@ class Corpus:
                         result.added.append(document.source or read.path)
                 if progress is not None:
                     progress(read.path)
+            self._flush()
         return result
 
     def _stage(self, document: Document, key: str) -> bool:
@@ -223,6 +227,12 @@ class Corpus:
                 writer.flush(db)
         self._dirty |= added
         return added
+
+    def _flush(self) -> None:
+        """Write what is staged into the open transaction (reads inside it see it)."""
+        assert self._write_db is not None and self._writer is not None
+        with storage_errors(self.path, "write"):
+            self._writer.flush(self._write_db)
 
     # -- reading ------------------------------------------------------------------
 
