@@ -9,6 +9,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -202,3 +203,38 @@ def test_a_repaired_corpus_reopens_the_same(tmp_path: Path) -> None:
         c.add(_profile_dump())
         c.add(_inline_dump())
         assert _iterdump(c) == first
+
+
+def test_misread_records_that_met_each_other_first_are_repaired_too(tmp_path: Path) -> None:
+    """Two inline dumps misread the same text the same way and become one paper before a
+    profile dump shows the split: both are still repaired, as when the profile came first."""
+    first = attrs.evolve(_inline_dump(), source="inline-1.txt")
+    second = attrs.evolve(_inline_dump(), source="inline-2.txt")
+    dumps = []
+    for order in (
+        [first, second, _profile_dump()],
+        [_profile_dump(), first, second],
+        [first, _profile_dump(), second],
+    ):
+        with Corpus() as c:
+            for doc in order:
+                c.add(doc)
+            rows = c.db.execute(
+                "SELECT d.source, s.repaired, p.title FROM sightings s "
+                "JOIN documents d ON d.id = s.document_id JOIN papers p ON p.id = s.paper_id "
+                "ORDER BY d.source"
+            ).fetchall()
+            assert rows == [
+                ("inline-1.txt", 1, MISREAD),
+                ("inline-2.txt", 1, MISREAD),
+                ("profile.txt", 0, MISREAD),
+            ]
+            dumps.append(_iterdump(c))
+    assert dumps[0] == dumps[1] == dumps[2]
+    db = tmp_path / "c.sqlite"  # the misread pair stored, the profile dump added later
+    with Corpus(db) as c:
+        c.add(first)
+        c.add(second)
+    with Corpus(db) as c:
+        c.add(_profile_dump())
+        assert _iterdump(c) == dumps[0]

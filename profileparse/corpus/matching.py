@@ -284,18 +284,27 @@ class Matcher:
         return self.add_titled(s), None
 
     def _repair(self, key: str) -> None:
+        """Re-read the inferred records of glued text ``key`` with the split a record
+        that shows title and authors apart gives. A paper made of such misread records
+        only is dissolved and its records added again under the split, however many
+        they are, so the outcome does not depend on whether they came before the
+        reliable record or after it. A misread record whose paper has other records
+        is left as it is."""
         reliable = self._reliable[key]
         waiting = self._inferred.get(key, [])
-        for s, cluster in list(waiting):
-            if (s.title, s.authors) == reliable:
-                continue
-            root = cluster.root()
-            if root.members != [s.id]:
+        misread: dict[Cluster, list[Sighting]] = defaultdict(list)
+        for s, cluster in waiting:
+            if (s.title, s.authors) != reliable:
+                misread[cluster.root()].append(s)
+        for root, records in misread.items():
+            if sorted(root.members) != sorted(s.id for s in records):
                 continue  # its paper has other records: leave it
-            waiting.remove((s, cluster))
-            self._dissolve(root, s)
-            fixed = _resplit(s, reliable)
-            self.repaired[s.id] = (self.add_titled(fixed), fixed.title_key)
+            ids = {s.id for s in records}
+            waiting[:] = [(s, c) for s, c in waiting if s.id not in ids]
+            self._dissolve(root, records[0])
+            for s in sorted(records, key=lambda s: s.id):
+                fixed = _resplit(s, reliable)
+                self.repaired[s.id] = (self.add_titled(fixed), fixed.title_key)
 
     def _dissolve(self, cluster: Cluster, s: Sighting) -> None:
         cluster.dead = True
