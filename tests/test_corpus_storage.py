@@ -240,9 +240,14 @@ def test_a_write_that_raises_changes_nothing(
     with Corpus(path) as corpus:
         corpus.add_files(seeds[:2])
         before = corpus.tables()
-        with pytest.raises(KeyError), corpus.writing():
-            corpus.add_files(seeds[2:])
-            raise KeyError("stop")
+
+        def add_then_fail() -> None:
+            with corpus.writing():
+                corpus.add_files(seeds[2:])
+                raise KeyError("stop")
+
+        with pytest.raises(KeyError):
+            add_then_fail()
         assert corpus.tables() == before
         # The writer's index was dropped with the transaction: adding again works.
         assert len(corpus.add_files(seeds[2:]).added) == len(seeds) - 2
@@ -276,10 +281,6 @@ def test_a_second_writer_waits_and_then_reads_what_the_first_wrote(
 def _integrity(path: Path) -> list[tuple[str]]:
     with sqlite3.connect(path) as db:
         return db.execute("pragma integrity_check").fetchall()
-
-
-def test_a_fresh_corpus_passes_integrity_check(seeds_db: Path) -> None:
-    assert _integrity(seeds_db) == [("ok",)]
 
 
 def test_a_version_2_corpus_is_migrated(seeds_db: Path, tmp_path: Path) -> None:

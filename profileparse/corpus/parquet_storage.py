@@ -227,7 +227,7 @@ class ParquetStorage:
             try:
                 lock.acquire(timeout=0)
             except Timeout:
-                if on_wait is not None:
+                if on_wait is not None and wait > 0:
                     on_wait()
                 try:
                     lock.acquire(timeout=wait)

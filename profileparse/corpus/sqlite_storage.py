@@ -51,7 +51,7 @@ class SQLiteStorage:
             except sqlite3.OperationalError as exc:
                 if getattr(exc, "sqlite_errorname", "SQLITE_BUSY") != "SQLITE_BUSY":
                     raise
-                if on_wait is not None:
+                if on_wait is not None and wait > 0:
                     on_wait()
                 db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
                 try:
