@@ -118,7 +118,7 @@ def build_command(
     from profileparse.corpus import DEFAULT_WAIT, Corpus
     from profileparse.corpus.storage import waiting_message
 
-    inputs = _expand(paths)
+    inputs = _sources(paths)
     if any(Path(p).resolve() == Path(output).resolve() for p in inputs):
         raise click.UsageError(f"refusing to write the corpus over the input {output!r}")
     patience = DEFAULT_WAIT if wait is None else wait
@@ -174,11 +174,41 @@ def build_command(
         sys.exit(1)
 
 
+def _sources(paths: tuple[str, ...]) -> list[str]:
+    """Dump files to read: local files and folders as ``parse`` takes them, and fsspec
+    URLs or globs (``s3://bucket/dumps/``, ``'dumps/*/*.txt'``) through fsspec."""
+    import glob
+
+    out: list[str] = []
+    for raw in paths:
+        if "://" in raw and not raw.startswith("file://"):
+            from profileparse.corpus.places import find_dumps
+            from profileparse.errors import CorpusError
+
+            try:
+                found = find_dumps(raw)
+            except CorpusError as exc:
+                raise click.ClickException(str(exc)) from None
+            except OSError as exc:
+                raise click.ClickException(f"{raw}: cannot list the dumps: {exc}") from None
+            if not found:
+                raise click.BadParameter(f"no .txt dumps at {raw!r}", param_hint="DUMPS")
+            out.extend(found)
+        elif not os.path.exists(raw) and any(c in raw for c in "*?["):
+            found = sorted(p for p in glob.glob(raw) if os.path.isfile(p))
+            if not found:
+                raise click.BadParameter(f"no file matches {raw!r}", param_hint="DUMPS")
+            out.extend(found)
+        else:
+            out.extend(_expand([raw.removeprefix("file://")]))
+    return out
+
+
 def _open(path: str) -> Corpus:
     """An existing corpus, read-only: a SQLite file or a Parquet folder."""
     from profileparse.corpus import Corpus, CorpusError
 
-    if not Path(path).exists():
+    if "://" not in path and not Path(path).exists():
         raise click.BadParameter(f"no corpus at {path!r}", param_hint="CORPUS")
     try:
         return Corpus(path, readonly=True)

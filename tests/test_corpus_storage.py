@@ -308,3 +308,51 @@ def test_a_version_2_corpus_is_migrated(seeds_db: Path, tmp_path: Path) -> None:
         columns = [row[1] for row in db.execute("PRAGMA table_info(authorships)")]
     assert columns == ["paper_id", "position", "author_id"]
     assert _integrity(old) == [("ok",)]
+
+
+def test_a_corpus_at_a_url_reads_dumps_at_urls(seeds: list[Path], seeds_db: Path) -> None:
+    """Sources and target through fsspec (its in-memory file system here; s3:// in
+    tests/test_scale_out.py): the same tables as a local build, read back by stats and
+    export, and a rerun adds nothing."""
+    fsspec = pytest.importorskip("fsspec")
+    pytest.importorskip("pyarrow")
+    fs = fsspec.filesystem("memory")
+    for seed in seeds:
+        fs.pipe_file(f"/urls/dumps/{seed.name}", seed.read_bytes())
+    try:
+        built = _run("corpus", "build", "memory://urls/dumps/", "-o", "memory://urls/corpus")
+        assert built.exit_code == 0, built.output
+        at_url = Corpus("memory://urls/corpus", readonly=True)
+        with at_url, Corpus(seeds_db, readonly=True) as local:
+            assert at_url.tables() == local.tables()
+        assert sorted(fs.ls("/urls/corpus", detail=False)) == [
+            "/urls/corpus/HEAD",
+            "/urls/corpus/v00000001",
+        ]
+        stats = _run("corpus", "stats", "memory://urls/corpus/")
+        assert stats.exit_code == 0 and "papers                   51" in stats.stdout
+        bib = _run("corpus", "export", "memory://urls/corpus", "-f", "bibtex")
+        assert bib.exit_code == 0 and bib.stdout.count("@misc{") == 51
+        again = _run("corpus", "build", "memory://urls/dumps/*.txt", "-o", "memory://urls/corpus")
+        assert again.exit_code == 0 and "0 new dump(s)" in again.stderr
+        missing = _run("corpus", "build", "memory://urls/none/", "-o", "memory://urls/corpus")
+        assert missing.exit_code == 2 and "no .txt dumps" in missing.output
+        sqlite_at_url = _run(
+            "corpus", "build", str(seeds[0]), "-o", "memory://urls/c.sqlite", "--format", "sqlite"
+        )
+        assert (
+            sqlite_at_url.exit_code == 1
+            and "a SQLite corpus is a local file" in sqlite_at_url.output
+        )
+    finally:
+        fs.rm("/urls", recursive=True)
+
+
+def test_sources_can_be_globs(seeds: list[Path], tmp_path: Path, seeds_db: Path) -> None:
+    db = tmp_path / "c.sqlite"
+    pattern = str(seeds[0].parent / "*.txt")
+    assert _run("corpus", "build", pattern, "-o", str(db)).exit_code == 0
+    with Corpus(db, readonly=True) as globbed, Corpus(seeds_db, readonly=True) as folder:
+        assert globbed.tables() == folder.tables()
+    nothing = _run("corpus", "build", str(tmp_path / "*.nope"), "-o", str(db))
+    assert nothing.exit_code == 2 and "no file matches" in nothing.output

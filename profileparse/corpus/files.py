@@ -29,9 +29,9 @@ def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
     from profileparse.text import binary, decode
 
     try:
-        data = Path(path).read_bytes()
+        data = _read(path)
         text, found = decode(data, encoding=encoding)  # once: for the dumps and the key
-        options = ParseOptions(source=os.path.basename(path), encoding=encoding)
+        options = ParseOptions(source=os.path.basename(path.rstrip("/")), encoding=encoding)
         documents = parse_text(text, options, found)
     except OSError as exc:
         return FileDumps(path, failure=f"{path}: error: cannot read: {exc.strerror or exc}")
@@ -45,3 +45,11 @@ def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
         else hashlib.sha256(text.encode("utf-8")).hexdigest()
     )
     return FileDumps(path, tuple((doc, f"{digest}:{i}") for i, doc in enumerate(documents)))
+
+
+def _read(path: str) -> bytes:
+    if "://" in path and not path.startswith("file://"):
+        from profileparse.corpus.places import read_bytes
+
+        return read_bytes(path)
+    return Path(path.removeprefix("file://")).read_bytes()

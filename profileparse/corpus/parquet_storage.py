@@ -25,18 +25,16 @@ as it is and replaced by the first version written.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from profileparse.corpus import schema
 from profileparse.corpus.legacy import LEGACY_SCHEMA
-from profileparse.corpus.storage import lock_timeout, storage_errors
+from profileparse.corpus.places import open_place
+from profileparse.corpus.storage import storage_errors
 from profileparse.corpus.writer import insert
 from profileparse.errors import CorpusError
 
@@ -44,7 +42,6 @@ __all__ = ["HEAD", "LINK", "ParquetStorage", "version_folder"]
 
 HEAD = "HEAD"
 LINK = "current"
-_LOCK = ".lock"
 _VERSION = re.compile(r"v([0-9]{8})")
 _VERSION_KEY = b"profileparse.schema_version"
 #: Versions kept: the current one and the one before, for readers still reading it.
@@ -74,35 +71,37 @@ class ParquetStorage:
 
     def __init__(self, path: str, *, readonly: bool) -> None:
         self.location = path
-        self.folder = Path(path)
+        self.place = open_place(path)
         self.readonly = readonly
-        if self.folder.exists() and not self.folder.is_dir():
-            raise CorpusError(f"{path}: not a Parquet corpus folder")
-        if readonly:
-            if not self.folder.is_dir():
-                raise CorpusError(f"{path}: no such corpus folder")
-            if self._head() is None:
-                raise CorpusError(f"{path}: not a profileparse corpus (no {HEAD} file)")
+        with storage_errors(path, "read"):
+            if self.place.is_file():
+                raise CorpusError(f"{path}: not a Parquet corpus folder")
+            if readonly:
+                if not self.place.exists():
+                    raise CorpusError(f"{path}: no such corpus folder")
+                if self._head() is None:
+                    raise CorpusError(f"{path}: not a profileparse corpus (no {HEAD} file)")
         self._db: sqlite3.Connection | None = None
         self._loaded: str | None = None  # the version self._db holds
-        self._lock: Any = None
+        self._release: Callable[[], None] | None = None
 
     # -- reading ------------------------------------------------------------------
 
     def _head(self) -> str | None:
         """The current version's folder name; "" for a folder of an earlier
         profileparse (tables directly in it); None when there is no corpus yet."""
-        try:
-            name = (self.folder / HEAD).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return "" if (self.folder / "documents.parquet").is_file() else None
+        text = self.place.read_text(HEAD)
+        if text is None:
+            return "" if "documents.parquet" in self.place.names() else None
+        name = text.strip()
         if not _VERSION.fullmatch(name):
             raise CorpusError(f"{self.location}: not a profileparse corpus ({HEAD} is damaged)")
         return name
 
     def read(self) -> sqlite3.Connection:
         for attempt in range(_RETRIES):
-            head = self._head()
+            with storage_errors(self.location, "read"):
+                head = self._head()
             if self._db is not None and head == self._loaded:
                 return self._db
             try:
@@ -126,13 +125,16 @@ class ParquetStorage:
         db.execute("PRAGMA foreign_keys = ON")
         if head is None:
             return db
-        _, pq = _pyarrow()
-        folder = self.folder / head
-        files = sorted(folder.glob("*.parquet"))
+        _pyarrow()
+        prefix = f"{head}/" if head else ""
+        files = [name for name in self.place.names(head) if name.endswith(".parquet")]
         if head and not files:
-            raise FileNotFoundError(folder)
+            raise FileNotFoundError(f"{self.location}/{head}")
         try:
-            tables = {path.stem: pq.read_table(path) for path in files}
+            tables = {
+                name.removesuffix(".parquet"): self.place.read_table(prefix + name)
+                for name in files
+            }
         except FileNotFoundError:
             raise
         except Exception as exc:  # pyarrow raises several kinds for a damaged file
@@ -171,7 +173,7 @@ class ParquetStorage:
             db = self.read()
             db.execute("BEGIN")
         except BaseException:
-            self._release()
+            self._unlock()
             raise
         return db, self._loaded != before
 
@@ -192,11 +194,11 @@ class ParquetStorage:
             self.rollback()
             raise
         finally:
-            self._release()
+            self._unlock()
 
     def replace(
         self, source: sqlite3.Connection, wait: float, on_wait: Callable[[], None] | None
-    ) -> list[Path]:
+    ) -> list[str]:
         """Commit the corpus in ``source`` (at the current schema) as the next version,
         whatever this folder held. Returns the new version's files."""
         self._acquire(wait, on_wait)
@@ -209,36 +211,19 @@ class ParquetStorage:
             self._db, self._loaded = None, name
             self._tidy()
         finally:
-            self._release()
-        return sorted((self.folder / name).glob("*.parquet"))
+            self._unlock()
+        return [f"{self.location.rstrip('/')}/{name}/{table}.parquet" for table in schema.TABLES]
 
     def _acquire(self, wait: float, on_wait: Callable[[], None] | None) -> None:
         """Take the write lock (see :meth:`Storage.begin`)."""
         _pyarrow()
-        try:
-            from filelock import FileLock, Timeout
-        except ImportError:
-            raise CorpusError(
-                "Parquet corpora need filelock: pip install 'profileparse[parquet]'"
-            ) from None
         with storage_errors(self.location, "write"):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(self.folder / _LOCK)
-            try:
-                lock.acquire(timeout=0)
-            except Timeout:
-                if on_wait is not None and wait > 0:
-                    on_wait()
-                try:
-                    lock.acquire(timeout=wait)
-                except Timeout:
-                    raise lock_timeout(self.location, wait) from None
-        self._lock = lock
+            self._release = self.place.lock(wait, on_wait)
 
     def rollback(self) -> None:
         if self._db is not None and self._db.in_transaction:
             self._db.execute("ROLLBACK")
-        self._release()
+        self._unlock()
 
     def close(self) -> None:
         self.rollback()
@@ -246,24 +231,20 @@ class ParquetStorage:
             self._db.close()
             self._db = None
 
-    def _release(self) -> None:
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+    def _unlock(self) -> None:
+        if self._release is not None:
+            self._release()
+            self._release = None
 
     def _versions(self) -> list[int]:
         return sorted(
-            int(m.group(1))
-            for entry in os.scandir(self.folder)
-            if (m := _VERSION.fullmatch(entry.name))
+            int(m.group(1)) for entry in self.place.names() if (m := _VERSION.fullmatch(entry))
         )
 
     def _write_version(self, db: sqlite3.Connection) -> str:
-        """Every table into a new version folder, synced; returns its name."""
-        pa, pq = _pyarrow()
+        """Every table into a new version folder, durably; returns its name."""
+        pa, _ = _pyarrow()
         name = version_folder(max(self._versions(), default=0) + 1)
-        folder = self.folder / name
-        folder.mkdir()
         try:
             for table_name in schema.TABLES:
                 columns = schema.columns(db, table_name)
@@ -279,25 +260,16 @@ class ParquetStorage:
                     [dict(zip((c for c, _ in columns), row, strict=True)) for row in rows],
                     schema=arrow_schema,
                 )
-                with open(folder / f"{table_name}.parquet", "wb") as f:
-                    pq.write_table(table, f)
-                    f.flush()
-                    os.fsync(f.fileno())
-            _sync_folder(folder)
+                self.place.write_table(f"{name}/{table_name}.parquet", table)
+            self.place.finish_folder(name)
         except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
+            self.place.remove(name)
             raise
         return name
 
     def _switch(self, name: str) -> None:
-        """Point ``HEAD`` at ``name``: the commit, one atomic rename."""
-        temp = self.folder / f".{HEAD}.tmp"
-        with open(temp, "w", encoding="utf-8") as f:
-            f.write(name + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, self.folder / HEAD)
-        _sync_folder(self.folder)
+        """Point ``HEAD`` at ``name``: the commit, in one atomic step."""
+        self.place.replace(HEAD, name + "\n")
 
     def _tidy(self) -> None:
         """After a commit: point ``current`` at the new version, remove older versions,
@@ -309,28 +281,13 @@ class ParquetStorage:
     def _tidy_up(self) -> None:
         head = self._loaded
         assert head
-        link = self.folder / LINK
-        if not link.exists() or os.path.islink(link):
-            temp = self.folder / f".{LINK}.tmp"
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
-            os.symlink(head, temp)
-            os.replace(temp, link)
+        self.place.link(LINK, head)
         current = int(head[1:])
-        keep = {n for n in self._versions() if n <= current}
-        keep = set(sorted(keep)[-_KEEP:])
+        keep = set(sorted(n for n in self._versions() if n <= current)[-_KEEP:])
         for number in self._versions():
             if number not in keep:
-                shutil.rmtree(self.folder / version_folder(number), ignore_errors=True)
+                self.place.remove(version_folder(number))
+        names = set(self.place.names())
         for table_name in schema.TABLES:
-            with contextlib.suppress(FileNotFoundError):
-                (self.folder / f"{table_name}.parquet").unlink()
-
-
-def _sync_folder(folder: Path) -> None:
-    """fsync a folder, so the names of the files just written in it are durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            if f"{table_name}.parquet" in names:
+                self.place.remove(f"{table_name}.parquet")

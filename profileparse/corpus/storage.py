@@ -109,14 +109,17 @@ def storage_errors(location: str, doing: str) -> Iterator[None]:
 
 
 def is_parquet(path: str) -> bool:
-    """Whether ``path`` names a Parquet corpus: a folder, or a path ending in a slash."""
-    return os.path.isdir(path) or path.endswith(("/", os.sep))
+    """Whether ``path`` names a Parquet corpus: a folder, a path ending in a slash, or
+    a URL (``s3://bucket/corpus/``: only a Parquet corpus can live there)."""
+    return "://" in path or os.path.isdir(path) or path.endswith(("/", os.sep))
 
 
 def open_storage(path: str, *, format: str | None, readonly: bool) -> Storage:
     """The storage for ``path``: ``format`` ``"sqlite"`` or ``"parquet"``, or ``None``
     for a folder or a path ending in a slash to be Parquet and anything else SQLite."""
     kind = format or ("parquet" if path != ":memory:" and is_parquet(path) else "sqlite")
+    if kind == "sqlite" and "://" in path:
+        raise CorpusError(f"{path}: a SQLite corpus is a local file; use a Parquet corpus")
     if kind == "parquet":
         from profileparse.corpus.parquet_storage import ParquetStorage
 

@@ -271,9 +271,10 @@ class Corpus:
 
     # -- Parquet copies -------------------------------------------------------------
 
-    def to_parquet(self, folder: str | os.PathLike[str]) -> list[Path]:
-        """Write this corpus as the next version of the Parquet corpus in ``folder``
-        (replacing what it held; needs the ``parquet`` extra). Returns the files."""
+    def to_parquet(self, folder: str | os.PathLike[str]) -> list[str]:
+        """Write this corpus as the next version of the Parquet corpus in ``folder`` (a
+        path or an fsspec URL), replacing what it held; needs the ``parquet`` extra.
+        Returns the files written."""
         from profileparse.corpus.parquet_storage import ParquetStorage
 
         target = ParquetStorage(os.fspath(folder), readonly=False)
