@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import attrs
-from attrs import define, field
+from attrs import define, field, frozen
 from rapidfuzz import fuzz
 
 from profileparse.corpus.keys import normalise_title, stable_id
@@ -24,7 +24,7 @@ from profileparse.corpus.matching import Cluster, Matcher, PendingAbstract, Sigh
 from profileparse.corpus.owners import infer_owner
 from profileparse.model import Document, Paper, Profile
 
-__all__ = ["BATCH", "CorpusWriter", "insert"]
+__all__ = ["BATCH", "CorpusWriter", "DumpRows", "insert", "rows_of"]
 
 #: Dumps staged in memory before their rows are written.
 BATCH = 500
@@ -64,6 +64,92 @@ def insert(table: str, columns: Iterable[str]) -> str:
         f"INSERT INTO {table} ({', '.join(names)}) "
         f"VALUES ({', '.join(':' + name for name in names)})"
     )
+
+
+@frozen
+class DumpRows:
+    """One dump as the corpus stores it, before matching: its ``documents`` row, its
+    ``profiles`` row (None when no owner is known), a ``sightings`` row per record
+    (``paper_id``, ``link`` and ``similarity`` not set yet), and what matching takes
+    of each record: a :class:`Sighting` for a titled one, the abstract of an
+    abstract-only one, or None. ``inferred``: the layout inferred the title/author
+    boundary. Both build engines start from these."""
+
+    document: dict[str, Any]
+    profile: dict[str, Any] | None
+    sightings: list[dict[str, Any]]
+    records: list[Sighting | str | None]
+    inferred: bool
+
+
+def rows_of(document: Document, key: str, errors: int | None = None) -> DumpRows:
+    """The rows of one parsed dump identified by ``key`` (see :class:`DumpRows`)."""
+    document_id = stable_id("document", key)
+    inferred = _infers_titles(document.layout)
+    sightings: list[dict[str, Any]] = []
+    records: list[Sighting | str | None] = []
+    for position, paper in enumerate(document.papers):
+        sighting_id = stable_id(key, str(position))
+        title_key = normalise_title(paper.title) if paper.title else None
+        span = paper.span
+        sightings.append(
+            {
+                "id": sighting_id,
+                "document_id": document_id,
+                "position": position,
+                "paper_id": None,
+                "start_line": span.start_line if span else None,
+                "end_line": span.end_line if span else None,
+                "title": paper.title,
+                "title_key": title_key,
+                "authors": json.dumps(list(paper.authors), ensure_ascii=False),
+                "et_al": int(paper.et_al),
+                "date": paper.date.isoformat() if paper.date else None,
+                "category": paper.category,
+                "has_code": int(paper.has_code),
+                "score": paper.score,
+                "affiliation": paper.affiliation,
+                "abstract": paper.abstract,
+                "link": "abstract-only",
+                "similarity": None,
+                "inferred": int(inferred and paper.title is not None),
+                "repaired": 0,
+            }
+        )
+        if title_key is not None and paper.title:
+            records.append(_sighting(sighting_id, paper, title_key))
+        else:
+            records.append(paper.abstract or None)
+    return DumpRows(
+        document={
+            "id": document_id,
+            "source": document.source,
+            "layout": document.layout,
+            "key": key,
+            "papers": len(document.papers),
+            "errors": len(document.errors) if errors is None else errors,
+        },
+        profile=_owner_row(document_id, document),
+        sightings=sightings,
+        records=records,
+        inferred=inferred,
+    )
+
+
+def _owner_row(document_id: int, document: Document) -> dict[str, Any] | None:
+    """The ``profiles`` row: the header's owner, or the one inferred from the papers."""
+    profile = document.profile
+    row: dict[str, Any] = dict.fromkeys(_PROFILE)
+    row["document_id"] = document_id
+    if profile is not None:
+        row.update({name: getattr(profile, name) for name in _HEADER})
+        row.update(inferred=0, confidence=1.0)
+        return row
+    owner = infer_owner(document.papers)
+    if owner is None:
+        return None
+    row.update(name=owner[0], inferred=1, confidence=owner[1])
+    return row
 
 
 @define
@@ -110,76 +196,21 @@ class CorpusWriter:
         ):
             return False
         matcher = self._load_matcher(db)
-        document_id = stable_id("document", key)
+        dump = rows_of(document, key, errors)
         self._staged.keys.add(key)
-        self._staged.documents.append(
-            {
-                "id": document_id,
-                "source": document.source,
-                "layout": document.layout,
-                "key": key,
-                "papers": len(document.papers),
-                "errors": len(document.errors) if errors is None else errors,
-            }
-        )
-        self._stage_owner(document_id, document)
-        inferred = _infers_titles(document.layout)
-        for position, paper in enumerate(document.papers):
-            sighting_id = stable_id(key, str(position))
+        self._staged.documents.append(dump.document)
+        if dump.profile is not None:
+            self._staged.profiles.append(dump.profile)
+        for row, record in zip(dump.sightings, dump.records, strict=True):
             target: Cluster | PendingAbstract | None = None
-            title_key = None
-            repaired = False
-            if paper.title:
-                title_key = normalise_title(paper.title)
-                sighting = _sighting(sighting_id, paper, title_key)
-                target, fixed_key = matcher.add_record(sighting, inferred=inferred)
+            if isinstance(record, Sighting):
+                target, fixed_key = matcher.add_record(record, inferred=dump.inferred)
                 if fixed_key is not None:  # matched under the split another dump shows
-                    title_key, repaired = fixed_key, True
-            elif paper.abstract:
-                target = matcher.add_abstract_only(sighting_id, paper.abstract)
-            span = paper.span
-            self._staged.sightings.append(
-                (
-                    target,
-                    {
-                        "id": sighting_id,
-                        "document_id": document_id,
-                        "position": position,
-                        "paper_id": None,
-                        "start_line": span.start_line if span else None,
-                        "end_line": span.end_line if span else None,
-                        "title": paper.title,
-                        "title_key": title_key,
-                        "authors": json.dumps(list(paper.authors), ensure_ascii=False),
-                        "et_al": int(paper.et_al),
-                        "date": paper.date.isoformat() if paper.date else None,
-                        "category": paper.category,
-                        "has_code": int(paper.has_code),
-                        "score": paper.score,
-                        "affiliation": paper.affiliation,
-                        "abstract": paper.abstract,
-                        "link": "abstract-only",
-                        "similarity": None,
-                        "inferred": int(inferred and paper.title is not None),
-                        "repaired": int(repaired),
-                    },
-                )
-            )
+                    row["title_key"], row["repaired"] = fixed_key, 1
+            elif record is not None:
+                target = matcher.add_abstract_only(row["id"], record)
+            self._staged.sightings.append((target, row))
         return True
-
-    def _stage_owner(self, document_id: int, document: Document) -> None:
-        profile = document.profile
-        row: dict[str, Any] = dict.fromkeys(_PROFILE)
-        row["document_id"] = document_id
-        if profile is not None:
-            row.update({name: getattr(profile, name) for name in _HEADER})
-            row.update(inferred=0, confidence=1.0)
-        else:
-            owner = infer_owner(document.papers)
-            if owner is None:
-                return
-            row.update(name=owner[0], inferred=1, confidence=owner[1])
-        self._staged.profiles.append(row)
 
     def flush(self, db: sqlite3.Connection) -> None:
         """Write what is staged: new rows, and every paper whose records changed."""
