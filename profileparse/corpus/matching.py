@@ -37,7 +37,23 @@ from profileparse.corpus.keys import (
     stable_id,
 )
 
-__all__ = ["TITLE_THRESHOLD", "Cluster", "Matcher", "PendingAbstract", "Sighting"]
+__all__ = [
+    "TITLE_THRESHOLD",
+    "Cluster",
+    "Matcher",
+    "PendingAbstract",
+    "Sighting",
+    "abstract_similarity",
+    "author_keys",
+    "candidate_pairs",
+    "fingerprints",
+    "glued_key",
+    "resplit",
+    "shares_enough",
+    "title_similarity",
+    "titles_match",
+]
+
 
 #: Minimum title similarity (0-100) for two different titles to be the same paper;
 #: their abstracts must then also reach the corpus threshold.
@@ -199,14 +215,66 @@ class Cluster:
 T = TypeVar("T", AbstractText, PendingAbstract)
 
 
-def _glued_key(s: Sighting) -> str:
+# -- the rules, shared by both build engines -------------------------------------------
+
+
+def glued_key(s: Sighting) -> str:
     """A record's title and authors as the inline layout glues them, normalised."""
     return normalise_title(s.title + ", ".join(s.authors))
 
 
-def _resplit(s: Sighting, split: tuple[str, tuple[str, ...]]) -> Sighting:
+def resplit(s: Sighting, split: tuple[str, tuple[str, ...]]) -> Sighting:
+    """A record read again with another title/author split."""
     title, authors = split
     return attrs.evolve(s, title=title, title_key=normalise_title(title), authors=authors)
+
+
+def author_keys(authors: Iterable[str]) -> frozenset[str]:
+    return frozenset(_author_key(name) for name in authors)
+
+
+def titles_match(a: str, b: str) -> bool:
+    """Two title keys that may be one paper's (its abstracts permitting): equal, or at
+    least ``TITLE_THRESHOLD`` similar."""
+    return a == b or bool(fuzz.ratio(a, b, score_cutoff=TITLE_THRESHOLD))
+
+
+def title_similarity(a: str, b: str) -> float:
+    """How similar a record's title key is to its paper's (``sightings.similarity``)."""
+    return round(float(fuzz.ratio(a, b)), 2)
+
+
+def abstract_similarity(a: str, b: str, threshold: float) -> float:
+    """Two normalised abstracts' similarity, or 0 below ``threshold``."""
+    return round(float(fuzz.ratio(a, b, score_cutoff=threshold)), 2)
+
+
+def shares_enough(shared: int, size_a: int, size_b: int) -> bool:
+    """The blocking rule: two abstracts are compared at all when they share at least
+    two fingerprints and a fifth of the smaller set's. Symmetric, so no pair depends on
+    which of the two arrived first."""
+    return shared > 1 and shared >= _SHARED * min(size_a, size_b)
+
+
+def candidate_pairs(
+    texts: dict[str, tuple[int, ...]], others: dict[str, tuple[int, ...]] | None = None
+) -> Iterator[tuple[str, str]]:
+    """The pairs of texts (by their fingerprints) that :func:`shares_enough`: each
+    unordered pair of ``texts`` once, or each (text, other) pair across two sets."""
+    index: dict[int, list[str]] = defaultdict(list)
+    for text, fps in (texts if others is None else others).items():
+        for fp in fps:
+            index[fp].append(text)
+    targets = texts if others is None else others
+    for text, fps in texts.items():
+        counts: Counter[str] = Counter()
+        for fp in fps:
+            counts.update(index.get(fp, ()))
+        for other, shared in counts.items():
+            if others is None and other <= text:
+                continue
+            if shares_enough(shared, len(fps), len(targets[other])):
+                yield text, other
 
 
 def _least(a: tuple[Any, str] | None, b: tuple[Any, str] | None) -> tuple[Any, str] | None:
@@ -233,9 +301,8 @@ def _candidates(fps: tuple[int, ...], index: dict[int, T | list[T]]) -> Iterator
         elif bucket is not None:
             counts[bucket] += 1
     size = len(fps)
-    # Every text has two fingerprints or more, so one shared is never enough.
     for item in [item for item, shared in counts.items() if shared > 1]:
-        if counts[item] >= _SHARED * min(size, len(item.fps)):
+        if shares_enough(counts[item], size, len(item.fps)):
             yield item
 
 
@@ -269,11 +336,11 @@ class Matcher:
         authors apart takes that split (returns True: repaired). A record that shows
         them apart repairs the inferred ones met before, when their paper is their own.
         Returns the paper, and the title key of the repaired split (None if not)."""
-        key = _glued_key(s)
+        key = glued_key(s)
         if inferred:
             reliable = self._reliable.get(key)
             if reliable is not None and reliable != (s.title, s.authors):
-                fixed = _resplit(s, reliable)
+                fixed = resplit(s, reliable)
                 return self.add_titled(fixed), fixed.title_key
             cluster = self.add_titled(s)
             self._inferred[key].append((s, cluster))
@@ -303,7 +370,7 @@ class Matcher:
             waiting[:] = [(s, c) for s, c in waiting if s.id not in ids]
             self._dissolve(root, records[0])
             for s in sorted(records, key=lambda s: s.id):
-                fixed = _resplit(s, reliable)
+                fixed = resplit(s, reliable)
                 self.repaired[s.id] = (self.add_titled(fixed), fixed.title_key)
 
     def _dissolve(self, cluster: Cluster, s: Sighting) -> None:
@@ -316,7 +383,7 @@ class Matcher:
                 self._dirty_pending |= text.followers
 
     def add_titled(self, s: Sighting) -> Cluster:
-        keys = frozenset(_author_key(name) for name in s.authors)
+        keys = author_keys(s.authors)
         links = [
             c
             for c in self._clusters_with_title(s.title_key)
@@ -329,9 +396,7 @@ class Matcher:
             similar = [text, *self._neighbours(text)]
             for other in similar:
                 for key, cluster in other.titles.items():
-                    if key == s.title_key or fuzz.ratio(
-                        key, s.title_key, score_cutoff=TITLE_THRESHOLD
-                    ):
+                    if titles_match(key, s.title_key):
                         links.append(cluster.root())
         cluster = self._merge(links) if links else Cluster(s)
         if s.title_key not in cluster.authors_by_key:
@@ -359,10 +424,10 @@ class Matcher:
 
     def restore_record(self, s: Sighting, paper_id: int, *, inferred: bool, repaired: bool) -> None:
         """Put back a stored record, and what repairs need to know of it."""
-        key = _glued_key(s)
+        key = glued_key(s)
         if repaired:  # stored with the split it was repaired to: restore it so
             reliable = self._reliable.get(key)
-            return self.restore_titled(_resplit(s, reliable) if reliable else s, paper_id)
+            return self.restore_titled(resplit(s, reliable) if reliable else s, paper_id)
         self.restore_titled(s, paper_id)
         if inferred:
             self._inferred[key].append((s, self._restored[paper_id]))
@@ -373,7 +438,7 @@ class Matcher:
 
     def restore_titled(self, s: Sighting, paper_id: int) -> None:
         """Put back a stored record under its stored paper, without matching."""
-        keys = frozenset(_author_key(name) for name in s.authors)
+        keys = author_keys(s.authors)
         cluster = self._restored.get(paper_id)
         if cluster is None:
             cluster = self._restored[paper_id] = Cluster(s)
@@ -429,7 +494,7 @@ class Matcher:
     # -- internals --------------------------------------------------------------------
 
     def _similarity(self, a: str, b: str) -> float:
-        return round(float(fuzz.ratio(a, b, score_cutoff=self.threshold)), 2)
+        return abstract_similarity(a, b, self.threshold)
 
     def _clusters_with_title(self, key: str) -> list[Cluster]:
         clusters = self._by_title.get(key)

@@ -16,11 +16,16 @@ from typing import Any
 
 import attrs
 from attrs import define, field, frozen
-from rapidfuzz import fuzz
 
 from profileparse.corpus.keys import normalise_title, stable_id
 from profileparse.corpus.legacy import LegacyDump
-from profileparse.corpus.matching import Cluster, Matcher, PendingAbstract, Sighting
+from profileparse.corpus.matching import (
+    Cluster,
+    Matcher,
+    PendingAbstract,
+    Sighting,
+    title_similarity,
+)
 from profileparse.corpus.owners import infer_owner
 from profileparse.model import Document, Paper, Profile
 
@@ -219,7 +224,7 @@ class CorpusWriter:
             return
         matcher = self._matcher
         papers, pending = matcher.take_changes()
-        db.create_function("title_similarity", 2, _title_similarity, deterministic=True)
+        db.create_function("title_similarity", 2, title_similarity, deterministic=True)
         db.execute("PRAGMA defer_foreign_keys = ON")
         db.executemany(insert("documents", _DOCUMENT), staged.documents)
         db.executemany(insert("profiles", _PROFILE), staged.profiles)
@@ -387,10 +392,6 @@ def _sighting(sighting_id: int, paper: Paper, title_key: str) -> Sighting:
         paper.has_code,
         paper.abstract,
     )
-
-
-def _title_similarity(a: str, b: str) -> float:
-    return round(float(fuzz.ratio(a, b)), 2)
 
 
 def _infers_titles(layout: str | None) -> bool:
