@@ -38,7 +38,7 @@ from profileparse.corpus.storage import storage_errors
 from profileparse.corpus.writer import insert
 from profileparse.errors import CorpusError
 
-__all__ = ["HEAD", "LINK", "ParquetStorage", "version_folder"]
+__all__ = ["HEAD", "LINK", "ParquetStorage", "arrow_table", "version_folder"]
 
 HEAD = "HEAD"
 LINK = "current"
@@ -64,6 +64,17 @@ def _pyarrow() -> Any:
 
 def version_folder(number: int) -> str:
     return f"v{number:08d}"
+
+
+def arrow_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> Any:
+    """Rows as a pyarrow table with the columns' SQL types (and the schema version in
+    its metadata), so even an empty table says what it holds."""
+    pa, _ = _pyarrow()
+    arrow_schema = pa.schema(
+        [(c, _ARROW_TYPES[kind]) for c, kind in columns],
+        metadata={_VERSION_KEY: str(schema.SCHEMA_VERSION)},
+    )
+    return pa.Table.from_pylist(rows, schema=arrow_schema)
 
 
 class ParquetStorage:
@@ -125,16 +136,24 @@ class ParquetStorage:
         db.execute("PRAGMA foreign_keys = ON")
         if head is None:
             return db
-        _pyarrow()
+        pa, _ = _pyarrow()
         prefix = f"{head}/" if head else ""
-        files = [name for name in self.place.names(head) if name.endswith(".parquet")]
-        if head and not files:
+        entries = self.place.names(head)
+        if head and not entries:
             raise FileNotFoundError(f"{self.location}/{head}")
         try:
-            tables = {
-                name.removesuffix(".parquet"): self.place.read_table(prefix + name)
-                for name in files
-            }
+            tables = {}
+            for entry in entries:
+                if entry.endswith(".parquet"):  # a table in one file
+                    tables[entry.removesuffix(".parquet")] = self.place.read_table(prefix + entry)
+                elif entry in schema.TABLES:  # a table written in parts
+                    parts = [
+                        self.place.read_table(f"{prefix}{entry}/{part}")
+                        for part in self.place.names(prefix + entry)
+                        if part.endswith(".parquet")
+                    ]
+                    if parts:
+                        tables[entry] = pa.concat_tables(parts)
         except FileNotFoundError:
             raise
         except Exception as exc:  # pyarrow raises several kinds for a damaged file
@@ -243,8 +262,7 @@ class ParquetStorage:
 
     def _write_version(self, db: sqlite3.Connection) -> str:
         """Every table into a new version folder, durably; returns its name."""
-        pa, _ = _pyarrow()
-        name = version_folder(max(self._versions(), default=0) + 1)
+        name = self.next_version()
         try:
             for table_name in schema.TABLES:
                 columns = schema.columns(db, table_name)
@@ -252,20 +270,42 @@ class ParquetStorage:
                 rows = db.execute(
                     f"SELECT {', '.join(c for c, _ in columns)} FROM {table_name} ORDER BY {order}"
                 ).fetchall()
-                arrow_schema = pa.schema(
-                    [(c, _ARROW_TYPES[kind]) for c, kind in columns],
-                    metadata={_VERSION_KEY: str(schema.SCHEMA_VERSION)},
-                )
-                table = pa.Table.from_pylist(
-                    [dict(zip((c for c, _ in columns), row, strict=True)) for row in rows],
-                    schema=arrow_schema,
-                )
+                names = [c for c, _ in columns]
+                table = arrow_table([dict(zip(names, row, strict=True)) for row in rows], columns)
                 self.place.write_table(f"{name}/{table_name}.parquet", table)
             self.place.finish_folder(name)
         except BaseException:
             self.place.remove(name)
             raise
         return name
+
+    # -- a version written by others (the Dask engine's workers) ----------------------
+
+    def next_version(self) -> str:
+        """The name the next version's folder takes."""
+        return version_folder(max(self._versions(), default=0) + 1)
+
+    def write_version(
+        self, wait: float, on_wait: Callable[[], None] | None, name: str, write: Callable[[], None]
+    ) -> None:
+        """Hold the write lock while ``write`` fills version folder ``name``, then make
+        it the current version; on failure remove what it wrote."""
+        self._acquire(wait, on_wait)
+        try:
+            with storage_errors(self.location, "write"):
+                try:
+                    write()
+                    self.place.finish_folder(name)
+                except BaseException:
+                    self.place.remove(name)
+                    raise
+                self._switch(name)
+            if self._db is not None:
+                self._db.close()
+            self._db, self._loaded = None, name
+            self._tidy()
+        finally:
+            self._unlock()
 
     def _switch(self, name: str) -> None:
         """Point ``HEAD`` at ``name``: the commit, in one atomic step."""
