@@ -96,6 +96,34 @@ def _corpus_errors() -> Iterator[None]:
     metavar="SECONDS",
     help="How long to wait for another build of the same corpus to finish [default: 600].",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Build here (parsing in -j processes), or on a Dask cluster (profileparse[dask]; "
+    "the corpus must be Parquet: a folder, or a URL such as s3://bucket/corpus/).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: a running cluster's scheduler (tcp://host:8786); "
+    "otherwise a local cluster is started.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="With --engine dask and no --scheduler: worker processes [default: cores].",
+)
+@click.option(
+    "--memory-limit",
+    metavar="SIZE",
+    default=None,
+    help="With --engine dask and no --scheduler: memory per worker, e.g. 1GB "
+    "[default: Dask's share of this machine's memory].",
+)
 @encoding_option
 @jobs_option
 def build_command(
@@ -104,6 +132,10 @@ def build_command(
     corpus_format: str | None,
     threshold: float | None,
     wait: float | None,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    memory_limit: str | None,
     encoding: str | None,
     jobs: int | None,
 ) -> None:
@@ -122,6 +154,30 @@ def build_command(
     if any(Path(p).resolve() == Path(output).resolve() for p in inputs):
         raise click.UsageError(f"refusing to write the corpus over the input {output!r}")
     patience = DEFAULT_WAIT if wait is None else wait
+    if engine == "dask":
+        if corpus_format == "sqlite":
+            raise click.UsageError("--engine dask builds a Parquet corpus, not a SQLite one")
+        from profileparse.corpus.dask_engine import build_on_cluster
+
+        with _corpus_errors():
+            built = build_on_cluster(
+                inputs,
+                output,
+                scheduler=scheduler,
+                workers=workers,
+                memory_limit=memory_limit,
+                threshold=threshold,
+                encoding=encoding,
+                wait=patience,
+                on_wait=lambda: click.echo(waiting_message(output, patience), err=True),
+                show_progress=sys.stderr.isatty(),
+                say=lambda line: click.echo(line, err=True),
+            )
+            with Corpus(output, format="parquet", readonly=True) as store:
+                _summary(store, built)
+        return
+    if scheduler or workers or memory_limit:
+        raise click.UsageError("--scheduler, --workers and --memory-limit go with --engine dask")
     with _corpus_errors():
         store = Corpus(
             output,
@@ -142,18 +198,22 @@ def build_command(
             finally:
                 if progress is not None:
                     progress.stop()
-            unlinked = store.unlinked()
-            for source, line, start in unlinked[:_UNLINKED_SHOWN]:
-                click.echo(
-                    f"{source}:{line}: abstract not linked to any paper: {start}...", err=True
-                )
-            if len(unlinked) > _UNLINKED_SHOWN:
-                click.echo(
-                    f"... and {len(unlinked) - _UNLINKED_SHOWN} more abstract(s) not linked "
-                    "(Corpus.unlinked() lists them all)",
-                    err=True,
-                )
-            stats = store.stats()
+            _summary(store, result)
+
+
+def _summary(store: Corpus, result: Any) -> None:
+    """What a build says on stderr: unlinked abstracts, unreadable dumps, dumps with
+    errors, the counts; exit 1 when a dump had errors or could not be read."""
+    unlinked = store.unlinked()
+    for source, line, start in unlinked[:_UNLINKED_SHOWN]:
+        click.echo(f"{source}:{line}: abstract not linked to any paper: {start}...", err=True)
+    if len(unlinked) > _UNLINKED_SHOWN:
+        click.echo(
+            f"... and {len(unlinked) - _UNLINKED_SHOWN} more abstract(s) not linked "
+            "(Corpus.unlinked() lists them all)",
+            err=True,
+        )
+    stats = store.stats()
     for message in result.failed:
         click.echo(message.splitlines()[0], err=True)
     for source, count in result.with_errors:

@@ -24,6 +24,7 @@ builds make the same tables.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -50,7 +51,7 @@ from profileparse.errors import CorpusError
 __all__ = ["DaskBuild", "build"]
 
 #: Files handed to one task of the per-file map.
-FILES_PER_PARTITION = 16
+FILES_PER_PARTITION = 100
 #: Rounds of label propagation before giving up (components are papers: a few records).
 MAX_ROUNDS = 50
 
@@ -706,3 +707,62 @@ def _stored_dumps(db: Any) -> list[tuple[Any, ...]]:
         )
         out.append(("dump", (-1, n), dump, document["source"], document["errors"]))
     return out
+
+
+def build_on_cluster(
+    sources: Sequence[str],
+    target: str,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    memory_limit: str | None = None,
+    threshold: float | None = None,
+    encoding: str | None = None,
+    wait: float = 600.0,
+    on_wait: Callable[[], None] | None = None,
+    show_progress: bool = False,
+    say: Callable[[str], None] | None = None,
+) -> DaskBuild:
+    """:func:`build` on the cluster at ``scheduler``, or on a local cluster of
+    ``workers`` processes with ``memory_limit`` each, started and stopped here."""
+    import importlib.util
+
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise CorpusError("--engine dask needs Dask: pip install 'profileparse[dask]'") from None
+    cluster: Any = None
+    try:
+        if scheduler is not None:
+            client = Client(scheduler, timeout="20s")
+        else:
+            dashboard = "127.0.0.1:0" if importlib.util.find_spec("bokeh") else None
+            cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                memory_limit=memory_limit or "auto",
+                host="127.0.0.1",
+                dashboard_address=dashboard,
+            )
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        where = scheduler or "a local cluster"
+        raise CorpusError(f"cannot reach the Dask scheduler at {where}: {exc}") from None
+    try:
+        if say is not None and client.dashboard_link and cluster is not None:
+            say(f"Dask dashboard: {client.dashboard_link}")
+        return build(
+            sources,
+            target,
+            client=client,
+            threshold=threshold,
+            encoding=encoding,
+            wait=wait,
+            on_wait=on_wait,
+            show_progress=show_progress,
+        )
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
