@@ -175,3 +175,17 @@ def test_an_unreachable_scheduler_is_one_line(dumps: Path, tmp_path: Path) -> No
         "sqlite",
     )
     assert sqlite.returncode == 2 and "Parquet corpus" in sqlite.stderr
+
+
+def test_the_python_api_builds_on_a_client(
+    dumps: Path, local: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    from distributed import Client
+
+    files = sorted(str(p) for p in dumps.glob("*.txt"))
+    target = f"{tmp_path / 'corpus'}/"
+    with dask_cluster(workers=2) as address, Client(address) as client:
+        result = Corpus.build(files, target, engine="dask", client=client)
+    assert len(result.added) == len(files)
+    assert result.with_errors == [("broken.txt", 1)]  # as the local build says it
+    _same_as_local(target, local)

@@ -284,6 +284,43 @@ class Corpus:
             target.close()
 
     @classmethod
+    def build(
+        cls,
+        sources: Iterable[str | os.PathLike[str]],
+        target: str | os.PathLike[str],
+        *,
+        engine: str = "local",
+        client: Any = None,
+        workers: int | None = None,
+        memory_limit: str | None = None,
+        threshold: float | None = None,
+        encoding: str | None = None,
+        jobs: int = 1,
+        wait: float = DEFAULT_WAIT,
+    ) -> AddResult:
+        """Add the dumps in ``sources`` (files, or URLs of files) to the corpus at
+        ``target``, creating it if needed. ``engine="dask"`` builds a Parquet corpus (a
+        folder or an fsspec URL) on the Dask cluster ``client`` is connected to, or on
+        a local cluster of ``workers`` processes with ``memory_limit`` each (the
+        ``dask`` extra); the tables are the local build's."""
+        names = [os.fspath(p) for p in sources]
+        if engine == "local":
+            with cls(target, threshold=threshold, wait=wait) as corpus:
+                return corpus.add_files(names, jobs=jobs, encoding=encoding)
+        if engine != "dask":
+            raise ValueError(f"unknown engine {engine!r}; use 'local' or 'dask'")
+        from profileparse.corpus import dask_engine
+
+        options: dict[str, Any] = {"threshold": threshold, "encoding": encoding, "wait": wait}
+        if client is not None:
+            built = dask_engine.build(names, os.fspath(target), client=client, **options)
+        else:
+            built = dask_engine.build_on_cluster(
+                names, os.fspath(target), workers=workers, memory_limit=memory_limit, **options
+            )
+        return AddResult(added=built.added, with_errors=built.with_errors, failed=built.failed)
+
+    @classmethod
     def from_parquet(
         cls, folder: str | os.PathLike[str], *, threshold: float | None = None
     ) -> Corpus:
