@@ -91,6 +91,7 @@ def _read(item: tuple[int, str], encoding: str | None) -> list[tuple[Any, ...]]:
 
 
 def _first(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Of two copies of one dump, the one stored, or else the first given."""
     return a if a[1] <= b[1] else b
 
 
@@ -147,16 +148,17 @@ def _same_text_links(item: tuple[str, dict[str, int]]) -> list[tuple[int, int]]:
     ]
 
 
-def _postings(kind: str, text: str) -> list[tuple[int, tuple[str, str, int]]]:
+def _postings(kind: str, text: str) -> list[tuple[int, tuple[str, int, int]]]:
+    """A text posted under each of its fingerprints, by its id (texts stay put)."""
     fps = fingerprints(text)
-    return [(fp, (kind, text, len(fps))) for fp in fps]
+    return [(fp, (kind, stable_id(text), len(fps))) for fp in fps]
 
 
 def _bucket_pairs(
-    item: tuple[int, list[tuple[str, str, int]]], across: bool
-) -> list[tuple[tuple[str, str, int, int], int]]:
-    """Pairs of texts posted under one fingerprint: among titled texts, or (``across``)
-    from abstract-only texts to titled ones."""
+    item: tuple[int, list[tuple[str, int, int]]], across: bool
+) -> list[tuple[tuple[int, int, int, int], int]]:
+    """Pairs of text ids posted under one fingerprint: among titled texts, or
+    (``across``) from abstract-only texts to titled ones."""
     _, posted = item
     titled = [p for p in posted if p[0] == "T"]
     if across:
@@ -166,14 +168,51 @@ def _bucket_pairs(
     return [((a[1], b[1], a[2], b[2]), 1) for i, a in enumerate(titled) for b in titled[i + 1 :]]
 
 
-def _scored(
-    item: tuple[tuple[str, str, int, int], int], threshold: float
-) -> list[tuple[str, str, float]]:
+def _candidates(item: tuple[tuple[int, int, int, int], int]) -> list[tuple[int, int]]:
+    """The pairs that share enough fingerprints to be compared at all."""
     (a, b, size_a, size_b), shared = item
-    if not shares_enough(shared, size_a, size_b):
-        return []
-    score = abstract_similarity(a, b, threshold)
-    return [(a, b, score)] if score else []
+    return [(a, b)] if shares_enough(shared, size_a, size_b) else []
+
+
+def _with_first_text(item: tuple[int, list[tuple[str, Any]]]) -> list[tuple[int, tuple[str, Any]]]:
+    """Join step: a text, handed to each pair it starts, re-keyed by the pair's other."""
+    _, tagged = item
+    text = next((v for tag, v in tagged if tag == "text"), None)
+    return [(other, ("pair", text)) for tag, other in tagged if tag == "other" and text]
+
+
+def _score_pairs(
+    item: tuple[int, list[tuple[str, Any]]], threshold: float
+) -> list[tuple[str, str, float]]:
+    """Join step: a text and the first texts of its pairs, scored."""
+    _, tagged = item
+    text = next((v for tag, v in tagged if tag == "text"), None)
+    out = []
+    for tag, first in tagged:
+        if tag == "pair" and text is not None:
+            score = abstract_similarity(first, text, threshold)
+            if score:
+                out.append((first, text, score))
+    return out
+
+
+def _similar_pairs(candidates: Any, firsts: Any, seconds: Any, threshold: float, parts: int) -> Any:
+    """(first text, second text, score) for each candidate pair of text ids at or above
+    ``threshold``: each pair joined with its first text, then with its second."""
+    import dask.bag as db
+
+    halfway = (
+        db.concat([firsts, candidates.map(lambda c: (c[0], ("other", c[1])))])
+        .groupby(lambda x: x[0], npartitions=parts)
+        .map(lambda g: _with_first_text((g[0], _joined(g[1]))))
+        .flatten()
+    )
+    return (
+        db.concat([seconds, halfway])
+        .groupby(lambda x: x[0], npartitions=parts)
+        .map(lambda g: _score_pairs((g[0], _joined(g[1])), threshold))
+        .flatten()
+    )
 
 
 def _pair_links(
@@ -380,6 +419,8 @@ def build(
         raise
 
     persist = client.persist
+    # Pairs of texts are counted in this many partitions, spread over the workers.
+    parts = max(2, 2 * len(client.scheduler_info()["workers"]))
 
     # 1. Per file, and one copy of each dump (those already stored come first).
     files = (
@@ -431,13 +472,19 @@ def build(
 
     # 4. Similar abstracts, their titles compared.
     postings = texts.map(lambda t: _postings("T", t[0])).flatten()
-    similar = (
+    titled_texts = texts.map(lambda t: (stable_id(t[0]), ("text", t[0])))
+    similar = _similar_pairs(
         postings.groupby(lambda p: p[0])
         .map(lambda g: _bucket_pairs((g[0], _joined(g[1])), False))
         .flatten()
-        .foldby(lambda x: x[0], lambda total, x: total + x[1], 0, lambda a, b: a + b, 0)
-        .map(_scored, threshold)
-        .flatten()
+        .groupby(lambda x: x[0], npartitions=parts)
+        .map(lambda g: (g[0], len(g[1])))
+        .map(_candidates)
+        .flatten(),
+        titled_texts,
+        titled_texts,
+        threshold,
+        parts,
     )
     titles_of = texts.map(lambda t: (t[0], ("titles", t[1])))
     paired = (
@@ -499,8 +546,8 @@ def build(
     authors = (
         folded.filter(lambda x: x[0] == "authors")
         .pluck(1)
-        .foldby(lambda a: a["id"], lambda a, b: a)
-        .pluck(1)
+        .groupby(lambda a: a["id"], npartitions=parts)
+        .map(lambda g: g[1][0])
     )
     title_links = folded.filter(lambda x: x[0] == "link").pluck(1)
 
@@ -513,13 +560,20 @@ def build(
     )
     none: tuple[float, int, str] = (0.0, 0, "")
     matches = (
-        db.concat([pending.map(lambda p: _postings("P", p[0])).flatten(), postings])
-        .groupby(lambda p: p[0])
-        .map(lambda g: _bucket_pairs((g[0], _joined(g[1])), True))
-        .flatten()
-        .foldby(lambda x: x[0], lambda total, x: total + x[1], 0, lambda a, b: a + b, 0)
-        .map(_scored, threshold)
-        .flatten()
+        _similar_pairs(
+            db.concat([pending.map(lambda p: _postings("P", p[0])).flatten(), postings])
+            .groupby(lambda p: p[0])
+            .map(lambda g: _bucket_pairs((g[0], _joined(g[1])), True))
+            .flatten()
+            .groupby(lambda x: x[0], npartitions=parts)
+            .map(lambda g: (g[0], len(g[1])))
+            .map(_candidates)
+            .flatten(),
+            pending.map(lambda p: (stable_id(p[0]), ("text", p[0]))),
+            titled_texts,
+            threshold,
+            parts,
+        )
         .map(lambda m: (m[0], (m[2], -stable_id(m[1]), m[1])))
         .foldby(lambda m: m[0], lambda best, m: _better(best, m[1]), none, _better, none)
     )
