@@ -363,7 +363,7 @@ def test_two_builds_at_once_end_as_if_run_one_after_the_other(
     the corpus ends equal to A then B built one after the other; a build seen sitting
     idle for a second while the other ran said it was waiting for another build."""
     ref = references[storage]
-    target = target_in(tmp_path / "shared", storage)
+    target = target_in(tmp_path / "one-corpus", storage)
     first = procs.start(build_command(dumps.a, target), "build-a")
     time.sleep(delay)
     overlapped = first.poll() is None
@@ -401,7 +401,7 @@ def test_a_build_told_not_to_wait_gives_up_at_once(
     one line saying another build is still writing, no traceback; the other build's
     result is whole."""
     ref = references[storage]
-    target = copy_corpus(ref.a, tmp_path / "shared")
+    target = copy_corpus(ref.a, tmp_path / "one-corpus")
     first = procs.start(build_command(dumps.b, target), "build-b")
     time.sleep(0.4 * ref.b_seconds)
     assert first.poll() is None, f"harness: the first build ended too soon: {describe(first)}"

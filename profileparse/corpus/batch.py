@@ -24,12 +24,17 @@ from profileparse.corpus.matching import (
     fingerprints,
     glued_key,
     resplit,
-    title_similarity,
     titles_match,
 )
-from profileparse.corpus.writer import DumpRows
+from profileparse.corpus.writer import (
+    DumpRows,
+    authorship_rows,
+    paper_authors,
+    paper_row,
+    record_link,
+)
 
-__all__ = ["Components", "build_tables", "reliable_splits"]
+__all__ = ["Components", "build_tables", "fold", "reliable_splits"]
 
 
 class Components:
@@ -66,6 +71,14 @@ def reliable_splits(
             if key not in reliable or split < reliable[key]:
                 reliable[key] = split
     return reliable
+
+
+def fold(records: list[Sighting]) -> Cluster:
+    """A paper from its records, folded as the incremental build folds it."""
+    cluster = Cluster(records[0])
+    for s in records:
+        cluster.add(s, author_keys(s.authors))
+    return cluster
 
 
 def build_tables(dumps: Iterable[DumpRows], threshold: float) -> dict[str, list[dict[str, Any]]]:
@@ -135,37 +148,18 @@ def build_tables(dumps: Iterable[DumpRows], threshold: float) -> dict[str, list[
     members: dict[int, list[Sighting]] = defaultdict(list)
     for s in records:
         members[components.find(s.id)].append(s)
-    papers, authorships, authors = [], [], {}
+    papers: list[dict[str, Any]] = []
+    authorships: list[dict[str, Any]] = []
+    authors: dict[int, dict[str, Any]] = {}
     for group in members.values():
-        cluster = Cluster(group[0])
+        cluster = fold(group)
+        papers.append(paper_row(cluster))
+        named = paper_authors(cluster)
+        authors.update((author["id"], author) for author in named)
+        authorships += authorship_rows(cluster.paper_id, named)
         for s in group:
-            cluster.add(s, keys_of[s.id])
-        best = cluster.best[1]
-        papers.append(
-            {
-                "id": cluster.paper_id,
-                "title": best.title,
-                "title_key": best.title_key,
-                "abstract": best.abstract,
-                "category": cluster.category[1] if cluster.category else None,
-                "date": cluster.date[1] if cluster.date else None,
-                "has_code": int(cluster.has_code),
-                "et_al": int(best.et_al),
-            }
-        )
-        for position, name in enumerate(cluster.authors()):
-            author_id = stable_id("author", name)
-            authors[author_id] = name
-            authorships.append(
-                {"paper_id": cluster.paper_id, "position": position, "author_id": author_id}
-            )
-        for s in group:
-            row = rows[s.id]
-            same = s.title_key == best.title_key
-            row.update(
-                paper_id=cluster.paper_id,
-                link="title" if same else "similar-title",
-                similarity=None if same else title_similarity(s.title_key, best.title_key),
+            rows[s.id].update(
+                paper_id=cluster.paper_id, **record_link(s.title_key, cluster.best[1].title_key)
             )
 
     # 4. Abstract-only records: the paper of the most similar titled abstract.
@@ -194,7 +188,7 @@ def build_tables(dumps: Iterable[DumpRows], threshold: float) -> dict[str, list[
         "documents": documents,
         "profiles": profiles,
         "papers": papers,
-        "authors": [{"id": i, "name": n} for i, n in authors.items()],
+        "authors": list(authors.values()),
         "authorships": authorships,
         "sightings": list(rows.values()),
     }

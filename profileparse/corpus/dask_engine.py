@@ -31,10 +31,9 @@ from typing import Any
 from attrs import define, field
 
 from profileparse.corpus import schema
-from profileparse.corpus.batch import reliable_splits
+from profileparse.corpus.batch import fold, reliable_splits
 from profileparse.corpus.keys import normalise_abstract, stable_id
 from profileparse.corpus.matching import (
-    Cluster,
     Sighting,
     abstract_similarity,
     author_keys,
@@ -42,10 +41,16 @@ from profileparse.corpus.matching import (
     glued_key,
     resplit,
     shares_enough,
-    title_similarity,
     titles_match,
 )
-from profileparse.corpus.writer import DumpRows, rows_of
+from profileparse.corpus.writer import (
+    DumpRows,
+    authorship_rows,
+    paper_authors,
+    paper_row,
+    record_link,
+    rows_of,
+)
 from profileparse.errors import CorpusError
 
 __all__ = ["DaskBuild", "build"]
@@ -267,55 +272,18 @@ def _settle(item: tuple[int, list[tuple[int, bool]]]) -> tuple[int, int, bool]:
 
 
 def _fold(item: tuple[int, list[tuple[Sighting, int]]]) -> list[tuple[str, Any]]:
-    """A paper from its records, folded as the incremental build folds it: its
-    ``papers`` row, ``authorships`` and ``authors`` rows, and each record's link."""
+    """A paper from its records (``batch.fold``): its ``papers`` row, ``authors`` and
+    ``authorships`` rows, and each record's link."""
     _, group = item
-    records = [s for s, _ in group]
-    cluster = Cluster(records[0])
-    for s in records:
-        cluster.add(s, author_keys(s.authors))
-    best = cluster.best[1]
-    paper_id = cluster.paper_id
-    out: list[tuple[str, Any]] = [
-        (
-            "papers",
-            {
-                "id": paper_id,
-                "title": best.title,
-                "title_key": best.title_key,
-                "abstract": best.abstract,
-                "category": cluster.category[1] if cluster.category else None,
-                "date": cluster.date[1] if cluster.date else None,
-                "has_code": int(cluster.has_code),
-                "et_al": int(best.et_al),
-            },
-        )
-    ]
-    for position, name in enumerate(cluster.authors()):
-        author_id = stable_id("author", name)
-        out.append(("authors", {"id": author_id, "name": name}))
-        out.append(
-            ("authorships", {"paper_id": paper_id, "position": position, "author_id": author_id})
-        )
+    cluster = fold([s for s, _ in group])
+    paper_key = cluster.best[1].title_key
+    named = paper_authors(cluster)
+    out: list[tuple[str, Any]] = [("papers", paper_row(cluster))]
+    out += [("authors", author) for author in named]
+    out += [("authorships", row) for row in authorship_rows(cluster.paper_id, named)]
     for s, repaired in group:
-        same = s.title_key == best.title_key
-        out.append(
-            (
-                "link",
-                (
-                    s.id,
-                    {
-                        "paper_id": paper_id,
-                        "title_key": s.title_key,
-                        "repaired": repaired,
-                        "link": "title" if same else "similar-title",
-                        "similarity": None
-                        if same
-                        else title_similarity(s.title_key, best.title_key),
-                    },
-                ),
-            )
-        )
+        link = {"paper_id": cluster.paper_id, "title_key": s.title_key, "repaired": repaired}
+        out.append(("link", (s.id, {**link, **record_link(s.title_key, paper_key)})))
     return out
 
 
@@ -394,7 +362,7 @@ def build(
     from dask import delayed
 
     from profileparse.corpus.parquet_storage import ParquetStorage
-    from profileparse.corpus.store import DEFAULT_THRESHOLD
+    from profileparse.corpus.store import stored_threshold, threshold_to_use
 
     result = DaskBuild()
     storage = ParquetStorage(target, readonly=False)
@@ -406,13 +374,7 @@ def build(
                 f"{target}: this corpus has an older schema; add to it once with the local "
                 "engine to migrate it"
             )
-        stored_threshold = _stored_threshold(existing) if version else None
-        if threshold is not None and stored_threshold is not None and threshold != stored_threshold:
-            raise CorpusError(
-                f"this corpus was built with threshold {stored_threshold:g}; build a new corpus "
-                f"to use {threshold:g}"
-            )
-        threshold = stored_threshold or (DEFAULT_THRESHOLD if threshold is None else threshold)
+        chosen = threshold_to_use(stored_threshold(existing) if version else None, threshold)
         stored = _stored_dumps(existing) if version else []
     except BaseException:
         storage.close()
@@ -483,7 +445,7 @@ def build(
         .flatten(),
         titled_texts,
         titled_texts,
-        threshold,
+        chosen,
         parts,
     )
     titles_of = texts.map(lambda t: (t[0], ("titles", t[1])))
@@ -571,7 +533,7 @@ def build(
             .flatten(),
             pending.map(lambda p: (stable_id(p[0]), ("text", p[0]))),
             titled_texts,
-            threshold,
+            chosen,
             parts,
         )
         .map(lambda m: (m[0], (m[2], -stable_id(m[1]), m[1])))
@@ -626,10 +588,9 @@ def build(
         "authorships": authorships,
         "sightings": sightings,
     }
-    columns = _columns()
-    name = storage.next_version()
+    columns = schema.declared_columns()
 
-    def write() -> None:
+    def write(name: str) -> None:
         parts = [
             delayed(_write_part)(
                 part, target, f"{name}/{table}/part-{i:05d}.parquet", table, columns[table]
@@ -648,16 +609,15 @@ def build(
         result.added = [source for _, source in sorted(done[-1])]
         from profileparse.corpus.parquet_storage import arrow_table
 
-        settings = [{"name": "threshold", "value": str(threshold)}]
+        settings = [{"name": "threshold", "value": str(chosen)}]
         storage.place.write_table(
             f"{name}/settings.parquet", arrow_table(settings, columns["settings"])
         )
 
     try:
-        storage.write_version(wait, on_wait, name, write)
+        result.version = storage.write_version(wait, on_wait, write)
     finally:
         storage.close()
-    result.version = name
     return result
 
 
@@ -683,21 +643,6 @@ def _match_sids(item: tuple[str, list[tuple[str, Any]]]) -> list[tuple[str, tupl
     if best is None or not best[2]:
         return []
     return [(best[2], ("match", (best[0], sids)))]
-
-
-def _columns() -> dict[str, list[tuple[str, str]]]:
-    import sqlite3
-
-    db = sqlite3.connect(":memory:")
-    schema.create(db)
-    out = {name: schema.columns(db, name) for name in schema.TABLES}
-    db.close()
-    return out
-
-
-def _stored_threshold(db: Any) -> float | None:
-    row = db.execute("SELECT value FROM settings WHERE name = 'threshold'").fetchone()
-    return float(row[0]) if row else None
 
 
 def _stored_dumps(db: Any) -> list[tuple[Any, ...]]:

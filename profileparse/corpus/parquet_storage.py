@@ -202,7 +202,7 @@ class ParquetStorage:
         try:
             if changed or self._loaded is None:
                 with storage_errors(self.location, "write"):
-                    name = self._write_version(db)
+                    name = self._fill(lambda name: self._write_tables(db, name))
                     self._switch(name)
                 self._loaded = name
                 db.execute("COMMIT")
@@ -220,17 +220,7 @@ class ParquetStorage:
     ) -> list[str]:
         """Commit the corpus in ``source`` (at the current schema) as the next version,
         whatever this folder held. Returns the new version's files."""
-        self._acquire(wait, on_wait)
-        try:
-            with storage_errors(self.location, "write"):
-                name = self._write_version(source)
-                self._switch(name)
-            if self._db is not None:
-                self._db.close()
-            self._db, self._loaded = None, name
-            self._tidy()
-        finally:
-            self._unlock()
+        name = self.write_version(wait, on_wait, lambda name: self._write_tables(source, name))
         return [f"{self.location.rstrip('/')}/{name}/{table}.parquet" for table in schema.TABLES]
 
     def _acquire(self, wait: float, on_wait: Callable[[], None] | None) -> None:
@@ -260,45 +250,40 @@ class ParquetStorage:
             int(m.group(1)) for entry in self.place.names() if (m := _VERSION.fullmatch(entry))
         )
 
-    def _write_version(self, db: sqlite3.Connection) -> str:
-        """Every table into a new version folder, durably; returns its name."""
-        name = self.next_version()
+    def _write_tables(self, db: sqlite3.Connection, name: str) -> None:
+        """Every table of ``db`` into version folder ``name``, one file each."""
+        for table_name in schema.TABLES:
+            columns = schema.columns(db, table_name)
+            order = ", ".join(schema.KEYS[table_name])
+            rows = db.execute(
+                f"SELECT {', '.join(c for c, _ in columns)} FROM {table_name} ORDER BY {order}"
+            ).fetchall()
+            names = [c for c, _ in columns]
+            table = arrow_table([dict(zip(names, row, strict=True)) for row in rows], columns)
+            self.place.write_table(f"{name}/{table_name}.parquet", table)
+
+    def _fill(self, write: Callable[[str], None]) -> str:
+        """A new version folder filled by ``write`` and made durable (removed again if
+        writing fails); its name. The caller holds the lock."""
+        name = version_folder(max(self._versions(), default=0) + 1)
         try:
-            for table_name in schema.TABLES:
-                columns = schema.columns(db, table_name)
-                order = ", ".join(schema.KEYS[table_name])
-                rows = db.execute(
-                    f"SELECT {', '.join(c for c, _ in columns)} FROM {table_name} ORDER BY {order}"
-                ).fetchall()
-                names = [c for c, _ in columns]
-                table = arrow_table([dict(zip(names, row, strict=True)) for row in rows], columns)
-                self.place.write_table(f"{name}/{table_name}.parquet", table)
+            write(name)
             self.place.finish_folder(name)
         except BaseException:
             self.place.remove(name)
             raise
         return name
 
-    # -- a version written by others (the Dask engine's workers) ----------------------
-
-    def next_version(self) -> str:
-        """The name the next version's folder takes."""
-        return version_folder(max(self._versions(), default=0) + 1)
-
     def write_version(
-        self, wait: float, on_wait: Callable[[], None] | None, name: str, write: Callable[[], None]
-    ) -> None:
-        """Hold the write lock while ``write`` fills version folder ``name``, then make
-        it the current version; on failure remove what it wrote."""
+        self, wait: float, on_wait: Callable[[], None] | None, write: Callable[[str], None]
+    ) -> str:
+        """Under the write lock, a new version filled by ``write`` (given the folder's
+        name; the Dask engine's workers write its tables in parts) and made the current
+        one. Returns its name."""
         self._acquire(wait, on_wait)
         try:
             with storage_errors(self.location, "write"):
-                try:
-                    write()
-                    self.place.finish_folder(name)
-                except BaseException:
-                    self.place.remove(name)
-                    raise
+                name = self._fill(write)
                 self._switch(name)
             if self._db is not None:
                 self._db.close()
@@ -306,6 +291,7 @@ class ParquetStorage:
             self._tidy()
         finally:
             self._unlock()
+        return name
 
     def _switch(self, name: str) -> None:
         """Point ``HEAD`` at ``name``: the commit, in one atomic step."""

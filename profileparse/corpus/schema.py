@@ -6,6 +6,7 @@ older corpus up to :data:`SCHEMA_VERSION`.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 
 from profileparse.errors import CorpusError
@@ -124,6 +125,16 @@ def create(db: sqlite3.Connection) -> None:
 def columns(db: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     """A table's columns in ``db``: (name, declared type) in table order."""
     return [(row[1], row[2]) for row in db.execute(f"PRAGMA table_info({table})")]
+
+
+@functools.cache
+def declared_columns() -> dict[str, list[tuple[str, str]]]:
+    """Each table's columns as the current schema declares them: (name, SQL type)."""
+    db = sqlite3.connect(":memory:")
+    create(db)
+    out = {name: columns(db, name) for name in TABLES}
+    db.close()
+    return out
 
 
 def schema_version(db: sqlite3.Connection) -> int:

@@ -356,24 +356,31 @@ def _upgraded_copy(db: sqlite3.Connection, wanted: float | None) -> sqlite3.Conn
     return copy
 
 
-def _stored_threshold(db: sqlite3.Connection) -> float | None:
+def stored_threshold(db: sqlite3.Connection) -> float | None:
     row = db.execute("SELECT value FROM settings WHERE name = 'threshold'").fetchone()
     return float(row[0]) if row else None
+
+
+def threshold_to_use(stored: float | None, wanted: float | None) -> float:
+    """The threshold a build uses: the one the corpus was built with (refused when
+    ``wanted`` differs), or for a new corpus ``wanted`` or the default."""
+    if stored is None:
+        return DEFAULT_THRESHOLD if wanted is None else wanted
+    if wanted is not None and wanted != stored:
+        raise CorpusError(
+            f"this corpus was built with threshold {stored:g}; build a new corpus to use {wanted:g}"
+        )
+    return stored
 
 
 def _settle(db: sqlite3.Connection, wanted: float | None) -> tuple[float, bool]:
     """The corpus's threshold, and whether it was recorded now (a new corpus takes
     ``wanted``); refused when ``wanted`` is not the one the corpus was built with."""
-    stored = _stored_threshold(db)
+    stored = stored_threshold(db)
+    threshold = threshold_to_use(stored, wanted)
     if stored is None:
-        stored = DEFAULT_THRESHOLD if wanted is None else wanted
-        db.execute("INSERT INTO settings (name, value) VALUES ('threshold', ?)", (str(stored),))
-        return stored, True
-    if wanted is not None and wanted != stored:
-        raise CorpusError(
-            f"this corpus was built with threshold {stored:g}; build a new corpus to use {wanted:g}"
-        )
-    return stored, False
+        db.execute("INSERT INTO settings (name, value) VALUES ('threshold', ?)", (str(threshold),))
+    return threshold, stored is None
 
 
 def _content_key(document: Document) -> str:

@@ -29,7 +29,17 @@ from profileparse.corpus.matching import (
 from profileparse.corpus.owners import infer_owner
 from profileparse.model import Document, Paper, Profile
 
-__all__ = ["BATCH", "CorpusWriter", "DumpRows", "insert", "rows_of"]
+__all__ = [
+    "BATCH",
+    "CorpusWriter",
+    "DumpRows",
+    "authorship_rows",
+    "insert",
+    "paper_authors",
+    "paper_row",
+    "record_link",
+    "rows_of",
+]
 
 #: Dumps staged in memory before their rows are written.
 BATCH = 500
@@ -283,16 +293,7 @@ class CorpusWriter:
             removed |= _drop_paper(db, old)
         cluster.stored_ids = {paper_id}
         best = cluster.best[1]
-        row = {
-            "id": paper_id,
-            "title": best.title,
-            "title_key": best.title_key,
-            "abstract": best.abstract,
-            "category": cluster.category[1] if cluster.category else None,
-            "date": cluster.date[1] if cluster.date else None,
-            "has_code": int(cluster.has_code),
-            "et_al": int(best.et_al),
-        }
+        row = paper_row(cluster)
         db.execute(
             insert("papers", row)
             + " ON CONFLICT(id) DO UPDATE SET "
@@ -300,19 +301,11 @@ class CorpusWriter:
             row,
         )
         removed |= _drop_authorships(db, paper_id)
-        names = cluster.authors()
-        ids = [stable_id("author", name) for name in names]
-        db.executemany(
-            "INSERT OR IGNORE INTO authors (id, name) VALUES (:id, :name)",
-            [{"id": i, "name": n} for i, n in zip(ids, names, strict=True)],
-        )
-        db.executemany(
-            insert("authorships", ("paper_id", "position", "author_id")),
-            [
-                {"paper_id": paper_id, "position": position, "author_id": author_id}
-                for position, author_id in enumerate(ids)
-            ],
-        )
+        authors = paper_authors(cluster)
+        db.executemany("INSERT OR IGNORE INTO authors (id, name) VALUES (:id, :name)", authors)
+        authorships = authorship_rows(paper_id, authors)
+        db.executemany(insert("authorships", ("paper_id", "position", "author_id")), authorships)
+        ids = [author["id"] for author in authors]
         db.execute(
             "UPDATE sightings SET "
             "link = CASE WHEN title_key = :key THEN 'title' ELSE 'similar-title' END, "
@@ -360,6 +353,40 @@ class CorpusWriter:
         matcher.finish_restore()
         self._matcher = matcher
         return matcher
+
+
+def paper_row(cluster: Cluster) -> dict[str, Any]:
+    """A paper's ``papers`` row, from its records as the cluster folded them."""
+    best = cluster.best[1]
+    return {
+        "id": cluster.paper_id,
+        "title": best.title,
+        "title_key": best.title_key,
+        "abstract": best.abstract,
+        "category": cluster.category[1] if cluster.category else None,
+        "date": cluster.date[1] if cluster.date else None,
+        "has_code": int(cluster.has_code),
+        "et_al": int(best.et_al),
+    }
+
+
+def paper_authors(cluster: Cluster) -> list[dict[str, Any]]:
+    """A paper's ``authors`` rows, in the paper's author order."""
+    return [{"id": stable_id("author", name), "name": name} for name in cluster.authors()]
+
+
+def authorship_rows(paper_id: int, authors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"paper_id": paper_id, "position": position, "author_id": author["id"]}
+        for position, author in enumerate(authors)
+    ]
+
+
+def record_link(title_key: str, paper_key: str) -> dict[str, Any]:
+    """How a titled record is tied to its paper: by its title, or a similar one."""
+    if title_key == paper_key:
+        return {"link": "title", "similarity": None}
+    return {"link": "similar-title", "similarity": title_similarity(title_key, paper_key)}
 
 
 def _drop_authorships(db: sqlite3.Connection, paper_id: int) -> set[int]:
