@@ -116,7 +116,10 @@ class LocalPlace:
             os.fsync(f.fileno())
 
     def finish_folder(self, folder: str) -> None:
-        _sync_folder(self.root / folder)
+        """fsync the folder and the folders in it (a table written in parts has one),
+        innermost first."""
+        for inner, _, _ in os.walk(self.root / folder, topdown=False):
+            _sync_folder(Path(inner))
 
     def replace(self, name: str, text: str) -> None:
         temp = self.root / f".{name}.tmp"
