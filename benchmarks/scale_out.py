@@ -4,8 +4,9 @@ Renders N overlapping dumps (``tests/render.py``, as ``benchmarks/corpus.py`` do
 builds each folder twice as fresh processes into a Parquet corpus: with the local
 engine (``-j WORKERS``) and with ``--engine dask --workers WORKERS --memory-limit SIZE``
 (a local cluster, started inside the timed command). Reports both times, their ratio,
-whether the two exports are identical, and whether Dask restarted or lost a worker
-(its log lines on stderr).
+whether the two exports are identical, whether Dask restarted or lost a worker (its
+log lines on stderr), and the largest resident memory of any Dask worker process and
+of the process that drives the build (sampled every 0.2 s).
 
     .venv/bin/python benchmarks/scale_out.py [--dumps 1000 2000 10000] [--workers 2]
         [--memory-limit 1GB] [--markdown]
@@ -44,9 +45,36 @@ def run(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     return time.perf_counter() - start, done
 
 
+def run_watched(*args: str) -> tuple[float, subprocess.CompletedProcess[str], int, int]:
+    """:func:`run`, and the peak resident MB of the command and of its largest child
+    process (a Dask worker)."""
+    import psutil
+
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "profileparse", *args], stdout=out, stderr=err, cwd=ROOT
+        )
+        parent = psutil.Process(process.pid)
+        driver = worker = 0
+        while process.poll() is None:
+            try:
+                driver = max(driver, parent.memory_info().rss)
+                for child in parent.children(recursive=True):
+                    worker = max(worker, child.memory_info().rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
+    return elapsed, done, driver >> 20, worker >> 20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dumps", type=int, nargs="+", default=[1000, 2000])
+    parser.add_argument("--dumps", type=int, nargs="+", default=[1000, 2000, 10000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory-limit", default="1GB")
     parser.add_argument("--seed", type=int, default=20261207)
@@ -70,7 +98,7 @@ def main() -> None:
                 "-j",
                 str(args.workers),
             )
-            dask, dask_run = run(
+            dask, dask_run, driver_mb, worker_mb = run_watched(
                 "corpus",
                 "build",
                 str(folder),
@@ -99,6 +127,8 @@ def main() -> None:
             "exit": [local_run.returncode, dask_run.returncode],
             "identical": exports[0].returncode == 0 and exports[0].stdout == exports[1].stdout,
             "worker_restarts": len(restarts),
+            "peak_worker_mb": worker_mb,
+            "peak_driver_mb": driver_mb,
         }
         results.append(result)
         print(json.dumps(result), file=sys.stderr)
@@ -107,14 +137,15 @@ def main() -> None:
     if args.markdown:
         print(
             f"| dumps | MB | local (-j {args.workers}) | dask ({args.workers} workers, "
-            f"{args.memory_limit} each) | ratio | exports identical | worker restarts |"
+            f"{args.memory_limit} each) | ratio | exports identical | worker restarts "
+            "| peak worker MB | peak driver MB |"
         )
-        print("| ---: | ---: | ---: | ---: | ---: | :---: | ---: |")
+        print("| ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: |")
         for r in results:
             print(
                 f"| {r['dumps']:,} | {r['mb']:.0f} | {r['local_s']:.1f} s | {r['dask_s']:.1f} s "
                 f"| {r['ratio']:.2f}x | {'yes' if r['identical'] else 'NO'} "
-                f"| {r['worker_restarts']} |"
+                f"| {r['worker_restarts']} | {r['peak_worker_mb']} | {r['peak_driver_mb']} |"
             )
 
 

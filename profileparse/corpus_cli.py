@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -173,8 +173,10 @@ def build_command(
                 show_progress=sys.stderr.isatty(),
                 say=lambda line: click.echo(line, err=True),
             )
-            with Corpus(output, format="parquet", readonly=True) as store:
-                _summary(store, built)
+        # From what the build counted: reading the corpus back would load it whole here.
+        unlinked = [(source, line, start) for source, _, _, line, start in built.unlinked]
+        counts = (built.rows["documents"], built.rows["papers"], built.rows["sightings"])
+        _summary(unlinked, built.unlinked_count, counts, built)
         return
     if scheduler or workers or memory_limit:
         raise click.UsageError("--scheduler, --workers and --memory-limit go with --engine dask")
@@ -198,22 +200,30 @@ def build_command(
             finally:
                 if progress is not None:
                     progress.stop()
-            _summary(store, result)
+            stats = store.stats()
+            found = store.unlinked()
+            counts = (stats.documents, stats.papers, stats.sightings)
+            _summary(found, len(found), counts, result)
 
 
-def _summary(store: Corpus, result: Any) -> None:
-    """What a build says on stderr: unlinked abstracts, unreadable dumps, dumps with
-    errors, the counts; exit 1 when a dump had errors or could not be read."""
-    unlinked = store.unlinked()
+def _summary(
+    unlinked: Sequence[tuple[str | None, int | None, str]],
+    unlinked_count: int,
+    counts: tuple[int, int, int],
+    result: Any,
+) -> None:
+    """What a build says on stderr: unlinked abstracts (the first of ``unlinked``, and
+    how many), unreadable dumps, dumps with errors, the corpus's documents, papers and
+    sightings; exit 1 when a dump had errors or could not be read."""
     for source, line, start in unlinked[:_UNLINKED_SHOWN]:
         click.echo(f"{source}:{line}: abstract not linked to any paper: {start}...", err=True)
-    if len(unlinked) > _UNLINKED_SHOWN:
+    if unlinked_count > _UNLINKED_SHOWN:
         click.echo(
-            f"... and {len(unlinked) - _UNLINKED_SHOWN} more abstract(s) not linked "
+            f"... and {unlinked_count - _UNLINKED_SHOWN} more abstract(s) not linked "
             "(Corpus.unlinked() lists them all)",
             err=True,
         )
-    stats = store.stats()
+    documents, papers, sightings = counts
     for message in result.failed:
         click.echo(message.splitlines()[0], err=True)
     for source, count in result.with_errors:
@@ -226,8 +236,7 @@ def _summary(store: Corpus, result: Any) -> None:
     click.echo(
         f"{len(result.added)} new dump(s) added"
         + (f" ({', '.join(problems)})" if problems else "")
-        + f"; corpus has {stats.documents} documents, {stats.papers} papers, "
-        f"{stats.sightings} sightings",
+        + f"; corpus has {documents} documents, {papers} papers, {sightings} sightings",
         err=True,
     )
     if result.failed or result.with_errors:

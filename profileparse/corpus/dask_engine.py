@@ -40,7 +40,7 @@ __all__ = ["DaskBuild", "build"]
 
 #: Files handed to one task of the per-file map: enough for a few tasks a worker, and
 #: at most this many, so that one partition's dumps stay small.
-FILES_PER_PARTITION = 500
+FILES_PER_PARTITION = 200
 #: Dumps whose records one partition of a shuffle holds, at most (about 100 MB of
 #: records with their abstracts). Fewer partitions are fewer, larger tasks.
 DUMPS_PER_SHUFFLE = 2000
@@ -57,6 +57,12 @@ class DaskBuild:
     failed: list[str] = field(factory=list)
     version: str = ""
     rounds: int = 0
+    #: Rows written, by table.
+    rows: dict[str, int] = field(factory=dict)
+    #: Abstract-only records linked to no paper (source, key, position, line, abstract
+    #: start), the first of them in ``Corpus.unlinked()``'s order; and how many.
+    unlinked: list[tuple[str, str, int, int | None, str]] = field(factory=list)
+    unlinked_count: int = 0
 
 
 def build(
@@ -267,7 +273,7 @@ class _Run:
         )
         pairs = counted.map_partitions(
             p.candidates,
-            meta=p.empty({"a": "int64", "b": "int64", "kind": "object", "side": "object"}),
+            meta=p.empty(p.CANDIDATES),
         )
         first = texts.rename(
             columns={"text_id": "a", "text": "text_a", "kind": "side", "titles": "titles_a"}
@@ -300,7 +306,8 @@ class _Run:
     # -- 5. components -------------------------------------------------------------------
 
     def labels(self, links: Any) -> Any:
-        """Each linked record's label: the smallest record of its component."""
+        """Each linked record's label: the smallest record of its component (Hash-to-Min:
+        a few rounds even for long chains of links)."""
         import dask.dataframe as dd
 
         from profileparse.corpus import dask_parts as p
@@ -309,13 +316,13 @@ class _Run:
         both = dd.concat([stars, stars.rename(columns={"a": "b", "b": "a"})[["a", "b"]]])
         state = self._persist(
             both.shuffle("a", npartitions=self.partitions).map_partitions(
-                p.adjacency, meta=p.empty(p.STATE)
+                p.clusters, meta=p.empty(p.CLUSTERS)
             )
         )
         for rounds in range(1, MAX_ROUNDS + 1):
             self.result.rounds = rounds
             state = self._persist(
-                state.map_partitions(p.offers, meta=p.empty(p.STATE)[["node", "label", "nbrs"]])
+                state.map_partitions(p.offers, meta=p.empty(p.OFFERS))
                 .shuffle("node", npartitions=self.partitions)
                 .map_partitions(p.settle, meta=p.empty(p.STATE))
             )
@@ -325,7 +332,7 @@ class _Run:
             raise CorpusError("the papers' links did not settle; please report this")
         # Nullable, so that a left join leaves a record without links a missing label
         # rather than a float (which would round 63-bit ids).
-        return state[["node", "label"]].astype({"label": "Int64"})
+        return state.map_partitions(p.labels, meta=p.empty(p.LABELS)).astype({"label": "Int64"})
 
     # -- 6, 7. papers and abstract-only records ------------------------------------------
 
@@ -389,7 +396,7 @@ class _Run:
         del titled, scored, labels
         updates = dd.concat([folded[folded["table"].isin(["sightings", "papers"])], matched])
         updates = updates.set_index("part", divisions=tuple(range(self.parts + 1)))
-        writes = [
+        dumps = [
             delayed(p.write_dumps)(number, changes, self.dropped, self.target, name)
             for number, changes in enumerate(updates.to_delayed())
         ]
@@ -399,14 +406,27 @@ class _Run:
             .shuffle("id", npartitions=self.partitions)
             .map_partitions(p.distinct, "id", meta=p.empty(p.FOLDED)),
         }
-        writes += [
-            delayed(p.write_frame)(part, self.target, f"{name}/{table}/part-{i:05d}.parquet", table)
+        others = {
+            table: [
+                delayed(p.write_frame)(
+                    part, self.target, f"{name}/{table}/part-{i:05d}.parquet", table
+                )
+                for i, part in enumerate(df.to_delayed())
+            ]
             for table, df in tables.items()
-            for i, part in enumerate(df.to_delayed())
-        ]
-        futures = self.client.compute(writes)
+        }
+        futures = self.client.compute([dumps, others])
         self._progress(futures)
-        self.client.gather(futures)
+        written, counted = self.client.gather(futures)
+        rows = {table: sum(counts) for table, counts in counted.items()}
+        for part in written:
+            for table, count in part.rows.items():
+                rows[table] = rows.get(table, 0) + count
+        self.result.rows = rows
+        self.result.unlinked = sorted(where for part in written for where in part.unlinked)[
+            : p.UNLINKED_SHOWN
+        ]
+        self.result.unlinked_count = sum(part.unlinked_count for part in written)
         settings = [{"name": "threshold", "value": str(self.threshold)}]
         p.write_rows(settings, self.target, f"{name}/settings.parquet", "settings")
         open_place(self.target).remove(f"{name}/staged")

@@ -64,13 +64,16 @@ RECORDS: dict[str, Any] = {
     "repaired": "int64",
 }
 PENDING = {"id": "int64", "part": "int64", "order": "int64", "text_id": "int64"}
-TEXTS = {"text_id": "int64", "text": "object", "kind": "object"}
+TEXTS = {"text_id": "int64", "text": TEXT, "kind": TEXT}
 TITLED = {**TEXTS, "titles": "object"}
-POSTINGS = {"fp": "int64", "text_id": "int64", "size": "int64", "kind": "object"}
-PAIRS = {"a": "int64", "b": "int64", "size_a": "int64", "size_b": "int64", "kind": "object"}
+POSTINGS = {"fp": "int64", "text_id": "int64", "size": "int64", "kind": TEXT}
+PAIRS = {"a": "int64", "b": "int64", "size_a": "int64", "size_b": "int64", "kind": TEXT}
+CANDIDATES = {"a": "int64", "b": "int64", "kind": TEXT, "side": TEXT}
 EDGES = {"a": "int64", "b": "int64"}
-KEYED = {"key": "object", "id": "int64"}
-STATE = {"node": "int64", "label": "int64", "nbrs": "object", "changed": "bool"}
+KEYED = {"key": TEXT, "id": "int64"}
+CLUSTERS = {"node": "int64", "member": "int64"}
+OFFERS = {**CLUSTERS, "own": "bool"}
+STATE = {**CLUSTERS, "changed": "bool"}
 LABELS = {"node": "int64", "label": "int64"}
 FOLDED = {"table": "object", "id": "int64", "part": "int64", "row": "object"}
 UPDATES = {"table": "object", "id": "int64", "part": "int64", "row": "object"}
@@ -82,10 +85,17 @@ def empty(columns: dict[str, Any]) -> pd.DataFrame:
 
 
 def frame(rows: Iterable[Sequence[Any]], columns: dict[str, Any]) -> pd.DataFrame:
-    out = pd.DataFrame.from_records(list(rows), columns=list(columns))
-    if out.empty:
+    """Rows (tuples in the columns' order) as a frame of these columns and types; a cell
+    may hold a tuple."""
+    values = list(zip(*rows, strict=False))  # rows of one length: the columns
+    if not values:
         return empty(columns)
-    return out.astype(columns)
+    return pd.DataFrame(
+        {
+            name: pd.Series(list(column), dtype=kind)
+            for (name, kind), column in zip(columns.items(), values, strict=True)
+        }
+    )
 
 
 # -- 1. per file -------------------------------------------------------------------------
@@ -388,7 +398,7 @@ def candidates(counted: pd.DataFrame) -> pd.DataFrame:
         )
     ]
     out = counted.loc[mask, ["a", "b", "kind"]]
-    return out.assign(side=out["kind"].str.slice(0, 1).astype("object"))
+    return out.assign(side=out["kind"].str.slice(0, 1)).astype(CANDIDATES)
 
 
 def scores(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -434,32 +444,46 @@ def local_stars(edges: pd.DataFrame) -> pd.DataFrame:
     return frame(((a, b) for a, b in rows if a != b), EDGES)
 
 
-def adjacency(edges: pd.DataFrame) -> pd.DataFrame:
-    """Links holding each node's whole neighbourhood (both directions): each node, its
-    neighbours, and its first label (the smallest of them and itself)."""
-    groups = edges.groupby("a")["b"]
-    nbrs = groups.agg(lambda s: tuple(sorted(set(s))))
-    state = pd.DataFrame({"node": nbrs.index, "nbrs": nbrs.to_numpy()})
-    state["label"] = [min(node, *n) for node, n in zip(state["node"], state["nbrs"], strict=True)]
-    state["changed"] = True
-    return state[list(STATE)].astype(STATE)
+def clusters(edges: pd.DataFrame) -> pd.DataFrame:
+    """Links holding each node's whole neighbourhood (both directions): each node's
+    first cluster, itself and its neighbours, as (node, member) rows."""
+    nodes = edges["a"].drop_duplicates()
+    own = pd.DataFrame({"node": nodes, "member": nodes})
+    pairs = pd.concat([edges.rename(columns={"a": "node", "b": "member"}), own])
+    return pairs.drop_duplicates().astype(CLUSTERS)
 
 
 def offers(state: pd.DataFrame) -> pd.DataFrame:
-    """Each node's label offered to its neighbours, and kept with its own row."""
-    mine = state[["node", "label", "nbrs"]]
-    sent = mine.explode("nbrs")[["nbrs", "label"]].rename(columns={"nbrs": "node"})
-    sent = sent.assign(nbrs=None).astype({"node": "int64"})
-    return pd.concat([mine, sent[["node", "label", "nbrs"]]], ignore_index=True)
+    """One round of Hash-to-Min (Rastogi et al., "Finding connected components in
+    map-reduce in logarithmic rounds", 2013) on clusters holding whole nodes: each node
+    sends its cluster to the cluster's smallest node, and that smallest node to every
+    node of its cluster; and keeps its cluster (``own``) to see whether it changed."""
+    state = state[["node", "member"]]
+    least = state.groupby("node")["member"].transform("min")
+    return pd.concat(
+        [
+            state.assign(own=True),
+            pd.DataFrame({"node": least, "member": state["member"], "own": False}),
+            pd.DataFrame({"node": state["member"], "member": least, "own": False}),
+        ],
+        ignore_index=True,
+    ).astype(OFFERS)
 
 
 def settle(offered: pd.DataFrame) -> pd.DataFrame:
-    """Offers holding whole nodes: each node's new label, and whether it fell."""
-    own = offered[offered["nbrs"].notna()].set_index("node")
-    best = offered.groupby("node")["label"].min()
-    state = own.assign(changed=best.reindex(own.index) < own["label"])
-    state["label"] = best.reindex(own.index)
-    return state.reset_index()[list(STATE)].astype(STATE)
+    """Offers holding whole nodes: each node's new cluster (all it was sent), each row
+    marked ``changed`` when its node's cluster changed."""
+    new = offered.loc[~offered["own"], ["node", "member"]].drop_duplicates()
+    old = offered.loc[offered["own"], ["node", "member"]]
+    both = new.merge(old, how="outer", indicator=True)
+    moved = both.loc[both["_merge"] != "both", "node"].unique()
+    return new.assign(changed=new["node"].isin(moved)).astype(STATE)
+
+
+def labels(state: pd.DataFrame) -> pd.DataFrame:
+    """Clusters holding whole nodes: each node's label, its cluster's smallest member."""
+    least = state.groupby("node", sort=False)["member"].min()
+    return pd.DataFrame({"node": least.index, "label": least.to_numpy()}).astype(LABELS)
 
 
 # -- 6. papers ---------------------------------------------------------------------------
@@ -541,13 +565,27 @@ def write_rows(rows: Iterable[dict[str, Any]], location: str, path: str, table: 
     return len(ordered)
 
 
+#: Abstract-only records not linked that a part reports back, at most.
+UNLINKED_SHOWN = 100
+
+
+@define
+class Written:
+    """What writing a part's rows did: rows a table, and its abstract-only records not
+    linked to any paper (source, key, position, line, abstract start), the first
+    :data:`UNLINKED_SHOWN` in ``Corpus.unlinked()``'s order, and how many."""
+
+    rows: dict[str, int]
+    unlinked: list[tuple[str, str, int, int | None, str]]
+    unlinked_count: int
+
+
 def write_dumps(
     number: int, updates: pd.DataFrame, dropped: frozenset[int], location: str, version: str
-) -> int:
+) -> Written:
     """Write a part's staged ``documents``, ``profiles`` and ``sightings`` rows, but
     those of dumps dropped as copies, each sighting with its paper and link, and the
-    papers whose best record is here, with its abstract (``updates``); the number of
-    rows written."""
+    papers whose best record is here, with its abstract (``updates``)."""
     from profileparse.corpus.places import open_place
 
     is_link = updates["table"] == "sightings"
@@ -568,9 +606,19 @@ def write_dumps(
         {**row, "abstract": abstracts[row["abstract"]] if row["abstract"] else None}
         for row in updates["row"][~is_link]
     ]
-    return sum(
-        write_rows(rows, location, f"{version}/{table}/part-{number:05d}.parquet", table)
-        for table, rows in tables.items()
+    documents = {row["id"]: (row["source"], row["key"]) for row in tables["documents"]}
+    unlinked = sorted(
+        (*documents[row["document_id"]], row["position"], row["start_line"], row["abstract"] or "")
+        for row in tables["sightings"]
+        if row["link"] == "abstract-only"
+    )
+    return Written(
+        rows={
+            table: write_rows(rows, location, f"{version}/{table}/part-{number:05d}.parquet", table)
+            for table, rows in tables.items()
+        },
+        unlinked=[(*where, text[:80]) for *where, text in unlinked[:UNLINKED_SHOWN]],
+        unlinked_count=len(unlinked),
     )
 
 
