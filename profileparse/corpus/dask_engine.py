@@ -243,12 +243,14 @@ class _Run:
         from profileparse.corpus import dask_parts as p
 
         # Two shuffles by text id into as many partitions: each pair of partitions holds
-        # the same texts.
+        # the same texts. The texts are the largest frame shuffled (each part's distinct
+        # abstracts, so one abstract once a part that shows it), and Arrow columns only:
+        # Dask's P2P shuffle moves them with the least memory.
         texts = self._frame(parts.pop("texts"), p.TEXTS).shuffle(
-            "text_id", npartitions=self.partitions
+            "text_id", npartitions=self.partitions, shuffle_method="p2p"
         )
         with_text = records[records["text_id"] != 0][["text_id", "title_key", "id"]].shuffle(
-            "text_id", npartitions=self.partitions
+            "text_id", npartitions=self.partitions, shuffle_method="p2p"
         )
         titled = dd.map_partitions(
             p.text_titles, texts, with_text, align_dataframes=False, meta=p.empty(p.TITLED)
