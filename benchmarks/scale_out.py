@@ -138,7 +138,7 @@ def main() -> None:
         print(
             f"| dumps | MB | local (-j {args.workers}) | dask ({args.workers} workers, "
             f"{args.memory_limit} each) | ratio | exports identical | worker restarts "
-            "| peak worker MB | peak driver MB |"
+            "| peak worker MiB | peak driver MiB |"
         )
         print("| ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: |")
         for r in results:
