@@ -20,7 +20,6 @@ from typing import Any
 
 from attrs import field, frozen
 
-from profileparse.deprecation import moved
 from profileparse.model import (
     Diagnostic,
     Paper,
@@ -220,19 +219,3 @@ def _write(path: str, text: str) -> None:
         os.replace(partial, path)
     except OSError:
         pass
-
-
-# The record helpers belong to the record layouts now.
-__getattr__ = moved(
-    __name__,
-    {
-        name: "profileparse.plugins.common"
-        for name in (
-            "RecordLines",
-            "meta_line",
-            "read_records",
-            "record_shape",
-            "split_broken_meta",
-        )
-    },
-)

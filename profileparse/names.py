@@ -16,8 +16,6 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from profileparse.deprecation import moved
-
 __all__ = [
     "INVALID",
     "MAX_NAME",
@@ -372,10 +370,3 @@ def split_person(name: str) -> PersonName:
     return PersonName(
         given=" ".join(tokens[:start]), family=" ".join(tokens[start:]), suffix=suffix
     )
-
-
-# The inline layout's title/author split lives in its plugin now.
-__getattr__ = moved(
-    __name__,
-    {"split_glued": "profileparse.plugins.inline", "GluedSplit": "profileparse.plugins.inline"},
-)

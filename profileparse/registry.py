@@ -249,16 +249,3 @@ def _collect(
 def get_registry() -> Registry:
     """The registry of the default plugin manager, built once per process."""
     return Registry.from_plugin_manager(get_plugin_manager())
-
-
-def __getattr__(name: str) -> Any:
-    if name == "BUILTIN_PLUGINS":  # before the built-ins were found in their package
-        import warnings
-
-        warnings.warn(
-            "profileparse.registry.BUILTIN_PLUGINS is deprecated; use builtin_plugins()",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return builtin_plugins()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

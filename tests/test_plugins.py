@@ -95,26 +95,6 @@ def test_any_object_with_the_format_fields_can_be_registered() -> None:
         Registry.from_plugin_manager(pm)
 
 
-def test_moved_names_still_work_with_a_deprecation_warning() -> None:
-    from profileparse.plugins import common, inline
-
-    import profileparse.layouts
-    import profileparse.meta
-    import profileparse.names
-    import profileparse.registry
-
-    with pytest.warns(DeprecationWarning, match="plugins.inline.split_glued"):
-        assert profileparse.names.split_glued is inline.split_glued
-    with pytest.warns(DeprecationWarning, match="plugins.common.read_meta"):
-        assert profileparse.meta.read_meta is common.read_meta
-    with pytest.warns(DeprecationWarning, match="plugins.common.RecordLines"):
-        assert profileparse.layouts.RecordLines is common.RecordLines
-    with pytest.warns(DeprecationWarning, match="builtin_plugins"):
-        assert "profileparse.plugins.json" in profileparse.registry.BUILTIN_PLUGINS
-    with pytest.raises(AttributeError):
-        _ = profileparse.names.no_such_name
-
-
 def _groups() -> set[str]:
     import importlib.metadata
 
