@@ -9,7 +9,7 @@ from typing import Any
 
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
-from profileparse.model import Document, Paper
+from profileparse.model import Document, PaperDate
 
 # Characters Markdown gives meaning to that a backslash escapes (CommonMark and
 # Python-Markdown agree on these); "-" and "." only matter at the start of a line.
@@ -22,14 +22,6 @@ def escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-
-
-def _date_key(paper: Paper) -> tuple[int, int, int]:
-    # Yearless dates are the recent ones: they sort first.
-    if paper.date is None:
-        return (0, 0, 0)
-    year = paper.date.year if paper.date.year is not None else 10_000
-    return (year, paper.date.month, paper.date.day)
 
 
 def dump(document: Document, /) -> str:
@@ -64,7 +56,8 @@ def _page(document: Document, level: int) -> str:
             if value is not None:
                 out.append(f"| {label} | {escape(str(value))} |")
         out.append("")
-    for paper in sorted(document.papers, key=_date_key, reverse=True):
+    # Newest first: yearless dates are the recent ones, papers with no date last.
+    for paper in sorted(document.papers, key=lambda p: PaperDate.order(p.date), reverse=True):
         out += [f"{'#' * (level + 1)} {escape(paper.title or 'Untitled')}", ""]
         facts = []
         if paper.authors:

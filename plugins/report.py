@@ -57,13 +57,13 @@ def _years(papers: Iterable[Paper], reference_year: int | None) -> list[str]:
 
 
 def _owner(document: Document) -> str | None:
+    """The profile's name, or the owner the corpus infers for a header-less dump."""
+    from profileparse.corpus.owners import infer_owner
+
     if document.profile is not None and document.profile.name:
         return document.profile.name
-    counts = Counter(name for p in document.papers for name in p.authors)
-    top = counts.most_common(2)
-    if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]):
-        return top[0][0]
-    return None
+    inferred = infer_owner(document.papers)
+    return inferred[0] if inferred else None
 
 
 def _title(document: Document) -> str:

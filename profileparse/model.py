@@ -99,6 +99,12 @@ class PaperDate:
     def _key(self) -> tuple[int, int, int]:
         return (10_000 if self.year is None else self.year, self.month, self.day)
 
+    @staticmethod
+    def order(date: PaperDate | None) -> tuple[int, int, int]:
+        """A sort key in the dates' order for a date that may be missing: a paper with
+        no date sorts before every dated one."""
+        return (0, 0, 0) if date is None else date._key()
+
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PaperDate):
             return NotImplemented
