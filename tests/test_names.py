@@ -7,10 +7,10 @@ import itertools
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from profileparse.plugins.inline import split_glued
 
 import profileparse
 from profileparse import names
+from profileparse.glued import split_glued
 from profileparse.names import name_cost, parse_author_list
 
 NAMES = [

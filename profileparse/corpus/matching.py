@@ -36,6 +36,7 @@ from profileparse.corpus.keys import (
     normalise_title,
     stable_id,
 )
+from profileparse.glued import glued_text
 
 __all__ = [
     "TITLE_THRESHOLD",
@@ -220,7 +221,7 @@ T = TypeVar("T", AbstractText, PendingAbstract)
 
 def glued_key(s: Sighting) -> str:
     """A record's title and authors as the inline layout glues them, normalised."""
-    return normalise_title(s.title + ", ".join(s.authors))
+    return normalise_title(glued_text(s.title, s.authors))
 
 
 def resplit(s: Sighting, split: tuple[str, tuple[str, ...]]) -> Sighting:
