@@ -58,8 +58,8 @@ if TYPE_CHECKING:
         parse,
         parse_all,
         parse_bytes,
-        parse_file,
     )
+    from profileparse.pieces import parse_file
     from profileparse.registry import get_plugin_manager, get_registry
     from profileparse.streaming import PaperStream, iter_papers
 
@@ -134,7 +134,7 @@ _EXPORTS = {
     "dump_starts": "profileparse.parsing",
     "parse": "profileparse.parsing",
     "parse_all": "profileparse.parsing",
-    "parse_file": "profileparse.parsing",
+    "parse_file": "profileparse.pieces",
     "get_plugin_manager": "profileparse.registry",
     "get_registry": "profileparse.registry",
     "PaperStream": "profileparse.streaming",

@@ -6,7 +6,6 @@ its dumps start, its whole-dump checks) comes from the registered :class:`Layout
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import functools
 import gc
@@ -18,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from attrs import frozen
 
-from profileparse import pieces
 from profileparse.errors import ParseError
 from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, DiagnosticCode, Document, Paper, Severity
@@ -39,7 +37,6 @@ __all__ = [
     "parse",
     "parse_all",
     "parse_bytes",
-    "parse_file",
     "parse_text",
     "parse_with_grammar",
 ]
@@ -124,7 +121,7 @@ def parse_text(
     if binary(found):
         return [Document(source=options.source, diagnostics=found)]
     prepared = normalise(text)
-    starts = _starts(prepared) if split else [(1, 1)]
+    starts = start_points(prepared) if split else [(1, 1)]
     documents = []
     for (first, column), part in zip(starts, _parts(prepared, starts), strict=True):
         last = part.count("\n")  # the part keeps the whole text's line numbers
@@ -159,7 +156,7 @@ def _parse_dump(
         )
     else:
         layout = get_registry().layout(name)
-        result = _run(layout, prepared)
+        result = run(layout, prepared)
         document = finish(layout, result, options, found, checks=checks)
     if options.strict and document.errors:
         raise _as_error(document.errors[0], prepared, options.source)
@@ -202,10 +199,10 @@ def dump_starts(text: str) -> list[int]:
     """The 1-based lines where each dump pasted into ``text`` begins (``[1]`` for one):
     wherever a registered layout says a dump of its kind begins (a profile header after
     other text, a run of ``Abstract:`` lines after paper records, ...)."""
-    return sorted({line for line, _ in _starts(normalise(text))})
+    return sorted({line for line, _ in start_points(normalise(text))})
 
 
-def _starts(prepared: str) -> list[tuple[int, int]]:
+def start_points(prepared: str) -> list[tuple[int, int]]:
     """Where dumps begin: (line, column), the column 1 unless a dump begins mid-line."""
     starts = {(1, 1)}
     for entry in get_registry().layouts.values():
@@ -320,12 +317,12 @@ def parse(
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the dump as str, not {type(text).__name__}")
     options = ParseOptions(layout, source, strict, reference_year)
-    return _parse_one(normalise(text), options, ())
+    return parse_prepared(normalise(text), options, ())
 
 
-def _parse_one(prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
+def parse_prepared(prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
     """:func:`parse` of a normalised text: one document, warning when it holds several."""
-    starts = [line for line, _ in _starts(prepared)]
+    starts = [line for line, _ in start_points(prepared)]
     if len(starts) > 1:
         where = ", ".join(str(n) for n in starts[1:])
         found = (
@@ -364,7 +361,7 @@ def parse_bytes(data: bytes, options: ParseOptions) -> list[Document]:
     return parse_text(text, options, found)
 
 
-def _run(layout: Layout, prepared: str) -> LayoutResult:
+def run(layout: Layout, prepared: str) -> LayoutResult:
     with _collector_paused():
         return _run_layout(layout, prepared)
 
@@ -437,44 +434,3 @@ def _as_error(diag: Diagnostic, prepared: str, source: str | None) -> ParseError
     return ParseError(
         diag.message, line=diag.line, column=diag.column, text=text, source=source, code=diag.code
     )
-
-
-def parse_file(
-    path: str | os.PathLike[str],
-    *,
-    layout: str | None = None,
-    source: str | None = None,
-    strict: bool = False,
-    reference_year: int | None = None,
-    encoding: str | None = None,
-) -> Document:
-    """Read ``path`` and :func:`parse` it.
-
-    The file is read as UTF-8 (a BOM is fine), or as UTF-16 when it starts with a UTF-16
-    BOM, or in ``encoding`` (``"cp1252"``, ...) when given. Bytes that do not decode
-    become ``encoding`` errors naming the line, column and byte (shown as U+FFFD in the
-    text); the rest of the file is still parsed. A binary file gives one ``binary``
-    error. ``source`` defaults to the path as given; the other options are those of
-    :func:`parse`.
-
-    A big UTF-8 file is read a piece at a time (:mod:`profileparse.pieces`): the same
-    document, without the whole text in memory at once.
-    """
-    options = ParseOptions(
-        layout, os.fspath(path) if source is None else source, strict, reference_year, encoding
-    )
-    if _utf8(encoding) and os.path.isfile(path) and os.stat(path).st_size > 2 * pieces.PIECE_BYTES:
-        document = pieces.parse_in_pieces(path, options)
-        if document is not None:
-            return document
-    with open(path, "rb") as file:
-        data = file.read()
-    text, found = decode(data, encoding=encoding)
-    del data
-    if binary(found):
-        return Document(source=options.source, diagnostics=found)
-    return _parse_one(normalise(text), options, found)
-
-
-def _utf8(encoding: str | None) -> bool:
-    return encoding is None or codecs.lookup(encoding).name == "utf-8"

@@ -1,5 +1,7 @@
-"""A big file in pieces of whole lines, each after the first starting where a record
-may (``Layout.record_start``): what streaming and ``parse_file`` read large dumps in."""
+"""Reading files: :func:`parse_file`, and a big file in pieces of whole lines, each
+after the first starting where a record may (``Layout.record_start``), which is what
+``parse_file`` and streaming read large dumps in (:func:`cut`). Above ``parsing``,
+which parses one text."""
 
 from __future__ import annotations
 
@@ -8,17 +10,22 @@ import functools
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from profileparse.layouts import LayoutResult
+from profileparse.model import Document
+from profileparse.parsing import (
+    HEAD_CHARS,
+    ParseOptions,
+    detect,
+    finish,
+    parse_prepared,
+    run,
+    start_points,
+)
 from profileparse.registry import get_registry
-from profileparse.text import BOM, decode, normalise
+from profileparse.text import BOM, binary, decode, normalise
 
-if TYPE_CHECKING:
-    from profileparse.model import Document
-    from profileparse.parsing import ParseOptions
-
-__all__ = ["PIECE_BYTES", "TAIL_CHARS", "cut", "parse_in_pieces"]
+__all__ = ["PIECE_BYTES", "TAIL_CHARS", "cut", "parse_file", "parse_in_pieces"]
 
 #: ``parse_file`` reads files of more than twice this many bytes in pieces this big.
 PIECE_BYTES = 2 << 20
@@ -78,8 +85,6 @@ def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Docu
     cut at line ends), parsed by the layout with the line numbers of the whole file, and
     the results are finished together as one dump. Where dumps start is asked of each
     piece with the end of the one before (``TAIL_CHARS``) as context."""
-    from profileparse.parsing import HEAD_CHARS, _run, _starts, detect, finish
-
     with open(path, "rb") as handle:
         first = handle.read(max(PIECE_BYTES, HEAD_CHARS * 4))
         if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -106,12 +111,12 @@ def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Docu
             prepared = normalise(text)
             del text
             blank = blank and (not prepared or prepared.isspace())
-            if len(_starts(tail + prepared)) > 1:
+            if len(start_points(tail + prepared)) > 1:
                 return None
             begin = prepared.find("\n", max(len(prepared) - TAIL_CHARS, 0)) + 1
             tail = prepared[begin:]
             prepared = "\n" * lines + prepared  # the whole file's line numbers
-            results.append(_run(layout, prepared))
+            results.append(run(layout, prepared))
             del prepared
     if blank:
         return None  # the whole-text walk says the dump is empty
@@ -122,3 +127,44 @@ def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Docu
     )
     document = finish(layout, result, options)
     return None if options.strict and document.errors else document
+
+
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    layout: str | None = None,
+    source: str | None = None,
+    strict: bool = False,
+    reference_year: int | None = None,
+    encoding: str | None = None,
+) -> Document:
+    """Read ``path`` and :func:`parse` it.
+
+    The file is read as UTF-8 (a BOM is fine), or as UTF-16 when it starts with a UTF-16
+    BOM, or in ``encoding`` (``"cp1252"``, ...) when given. Bytes that do not decode
+    become ``encoding`` errors naming the line, column and byte (shown as U+FFFD in the
+    text); the rest of the file is still parsed. A binary file gives one ``binary``
+    error. ``source`` defaults to the path as given; the other options are those of
+    :func:`parse`.
+
+    A big UTF-8 file is read a piece at a time (:func:`parse_in_pieces`): the same
+    document, without the whole text in memory at once.
+    """
+    options = ParseOptions(
+        layout, os.fspath(path) if source is None else source, strict, reference_year, encoding
+    )
+    if _utf8(encoding) and os.path.isfile(path) and os.stat(path).st_size > 2 * PIECE_BYTES:
+        document = parse_in_pieces(path, options)
+        if document is not None:
+            return document
+    with open(path, "rb") as file:
+        data = file.read()
+    text, found = decode(data, encoding=encoding)
+    del data
+    if binary(found):
+        return Document(source=options.source, diagnostics=found)
+    return parse_prepared(normalise(text), options, found)
+
+
+def _utf8(encoding: str | None) -> bool:
+    return encoding is None or codecs.lookup(encoding).name == "utf-8"

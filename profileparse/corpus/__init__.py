@@ -3,7 +3,8 @@
 Modules: ``store`` (the :class:`Corpus` front), ``storage`` (the interface that
 ``sqlite_storage`` and ``parquet_storage`` implement), ``writer`` and ``reader`` (rows
 in and out), ``migrations`` (numbered, with ``legacy`` reading the first version),
-``keys`` and ``matching`` (pure: which records are one paper), ``owners``, ``files``.
+``keys`` and ``matching`` (pure: which records are one paper), ``settings`` (the
+threshold a corpus is built with), ``owners``, ``files``.
 
 Tables (see docs/corpus.md for the full schema, the matching rules and example queries):
 
@@ -19,8 +20,9 @@ from profileparse.corpus.keys import normalise_title
 from profileparse.corpus.matching import TITLE_THRESHOLD
 from profileparse.corpus.owners import infer_owner
 from profileparse.corpus.schema import SCHEMA, SCHEMA_VERSION
+from profileparse.corpus.settings import DEFAULT_THRESHOLD
 from profileparse.corpus.storage import DEFAULT_WAIT
-from profileparse.corpus.store import DEFAULT_THRESHOLD, AddResult, Corpus, CorpusStats
+from profileparse.corpus.store import AddResult, Corpus, CorpusStats
 from profileparse.errors import CorpusError, CorpusLockedError
 
 __all__ = [

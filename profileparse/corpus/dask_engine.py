@@ -83,7 +83,7 @@ def build(
     import dask
 
     from profileparse.corpus.parquet_storage import ParquetStorage
-    from profileparse.corpus.store import stored_threshold, threshold_to_use
+    from profileparse.corpus.settings import stored_threshold, threshold_to_use
 
     storage = ParquetStorage(target, readonly=False)
     try:

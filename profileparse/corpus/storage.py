@@ -23,7 +23,6 @@ __all__ = [
     "Storage",
     "failure",
     "lock_timeout",
-    "open_storage",
     "storage_errors",
     "waiting_message",
 ]
@@ -112,20 +111,3 @@ def is_parquet(path: str) -> bool:
     """Whether ``path`` names a Parquet corpus: a folder, a path ending in a slash, or
     a URL (``s3://bucket/corpus/``: only a Parquet corpus can live there)."""
     return "://" in path or os.path.isdir(path) or path.endswith(("/", os.sep))
-
-
-def open_storage(path: str, *, format: str | None, readonly: bool) -> Storage:
-    """The storage for ``path``: ``format`` ``"sqlite"`` or ``"parquet"``, or ``None``
-    for a folder or a path ending in a slash to be Parquet and anything else SQLite."""
-    kind = format or ("parquet" if path != ":memory:" and is_parquet(path) else "sqlite")
-    if kind == "sqlite" and "://" in path:
-        raise CorpusError(f"{path}: a SQLite corpus is a local file; use a Parquet corpus")
-    if kind == "parquet":
-        from profileparse.corpus.parquet_storage import ParquetStorage
-
-        return ParquetStorage(path, readonly=readonly)
-    if kind != "sqlite":
-        raise ValueError(f"unknown corpus format {kind!r}; use 'sqlite' or 'parquet'")
-    from profileparse.corpus.sqlite_storage import SQLiteStorage
-
-    return SQLiteStorage(path, readonly=readonly)

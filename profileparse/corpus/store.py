@@ -18,16 +18,13 @@ from attrs import define, field
 
 from profileparse.corpus import migrations, reader, schema
 from profileparse.corpus.reader import CorpusStats
-from profileparse.corpus.storage import DEFAULT_WAIT, open_storage, storage_errors
+from profileparse.corpus.settings import DEFAULT_THRESHOLD, stored_threshold, threshold_to_use
+from profileparse.corpus.storage import DEFAULT_WAIT, Storage, is_parquet, storage_errors
 from profileparse.corpus.writer import BATCH, CorpusWriter
 from profileparse.errors import CorpusError
 from profileparse.model import Document, Paper
 
-__all__ = ["DEFAULT_THRESHOLD", "DEFAULT_WAIT", "AddResult", "Corpus", "CorpusStats"]
-
-#: Minimum abstract similarity (0-100, rapidfuzz ratio) to link an abstract-only record
-#: or to merge two near-identical titles.
-DEFAULT_THRESHOLD = 85.0
+__all__ = ["DEFAULT_WAIT", "AddResult", "Corpus", "CorpusStats"]
 
 
 @define
@@ -81,7 +78,7 @@ class Corpus:
         self._view: sqlite3.Connection | None = None  # an older corpus, migrated in memory
         self._depth = 0
         self._dirty = False
-        self.storage = open_storage(self.path, format=format, readonly=readonly)
+        self.storage = _open_storage(self.path, format=format, readonly=readonly)
         self._blank: sqlite3.Connection | None = None  # what a corpus not written yet reads
         try:
             with storage_errors(self.path, "read" if readonly else "write"):
@@ -356,23 +353,6 @@ def _upgraded_copy(db: sqlite3.Connection, wanted: float | None) -> sqlite3.Conn
     return copy
 
 
-def stored_threshold(db: sqlite3.Connection) -> float | None:
-    row = db.execute("SELECT value FROM settings WHERE name = 'threshold'").fetchone()
-    return float(row[0]) if row else None
-
-
-def threshold_to_use(stored: float | None, wanted: float | None) -> float:
-    """The threshold a build uses: the one the corpus was built with (refused when
-    ``wanted`` differs), or for a new corpus ``wanted`` or the default."""
-    if stored is None:
-        return DEFAULT_THRESHOLD if wanted is None else wanted
-    if wanted is not None and wanted != stored:
-        raise CorpusError(
-            f"this corpus was built with threshold {stored:g}; build a new corpus to use {wanted:g}"
-        )
-    return stored
-
-
 def _settle(db: sqlite3.Connection, wanted: float | None) -> tuple[float, bool]:
     """The corpus's threshold, and whether it was recorded now (a new corpus takes
     ``wanted``); refused when ``wanted`` is not the one the corpus was built with."""
@@ -389,3 +369,20 @@ def _content_key(document: Document) -> str:
     from profileparse.serialize import to_data
 
     return hashlib.sha256(repr(to_data(document)).encode("utf-8")).hexdigest()
+
+
+def _open_storage(path: str, *, format: str | None, readonly: bool) -> Storage:
+    """The storage for ``path``: ``format`` ``"sqlite"`` or ``"parquet"``, or ``None``
+    for a folder or a path ending in a slash to be Parquet and anything else SQLite."""
+    kind = format or ("parquet" if path != ":memory:" and is_parquet(path) else "sqlite")
+    if kind == "sqlite" and "://" in path:
+        raise CorpusError(f"{path}: a SQLite corpus is a local file; use a Parquet corpus")
+    if kind == "parquet":
+        from profileparse.corpus.parquet_storage import ParquetStorage
+
+        return ParquetStorage(path, readonly=readonly)
+    if kind != "sqlite":
+        raise ValueError(f"unknown corpus format {kind!r}; use 'sqlite' or 'parquet'")
+    from profileparse.corpus.sqlite_storage import SQLiteStorage
+
+    return SQLiteStorage(path, readonly=readonly)
