@@ -190,9 +190,13 @@ def test_the_python_api_builds_on_a_client(
     from distributed import Client
 
     files = sorted(str(p) for p in dumps.glob("*.txt"))
+    # A copy of one dump under another name comes last: kept once, as locally.
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(Path(files[3]).read_bytes())
     target = f"{tmp_path / 'corpus'}/"
     with dask_cluster(workers=2) as address, Client(address) as client:
-        result = Corpus.build(files, target, engine="dask", client=client)
+        result = Corpus.build([*files, str(copy)], target, engine="dask", client=client)
     assert len(result.added) == len(files)
+    assert str(copy) not in result.added and "copy.txt" not in result.added
     assert result.with_errors == [("broken.txt", 1)]  # as the local build says it
     _same_as_local(target, local)
