@@ -4,8 +4,9 @@ of one seed-sized dump (JSON to stdout), against a bare ``python -c pass``.
 The commands take turns, run after run, so the machine's noise falls on all of them
 alike; each figure is the median of ``--runs``. They run outside the checkout (so
 ``import profileparse`` is the installed package) with plugin autoload on, as a user's
-would. Run it with the interpreter of the install to measure: the default install has
-no ``fast`` extra.
+would, with bytecode written and read (``PYTHONDONTWRITEBYTECODE`` is dropped, and each
+command runs once before the timed rounds). Run it with the interpreter of the install
+to measure: the default install has no ``fast`` extra.
 
     .venv/bin/python benchmarks/startup.py [--runs 9]
 """
@@ -39,6 +40,12 @@ def median_seconds(rows: dict[str, list[str]], runs: int) -> dict[str, float]:
     """Each command's median wall time over ``runs`` rounds of all the commands."""
     env = dict(os.environ)
     env.pop("PROFILEPARSE_DISABLE_PLUGIN_AUTOLOAD", None)
+    # As a user's Python runs: modules compiled once and read from their bytecode after.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for command in rows.values():
+        subprocess.run(
+            command, check=True, stdout=subprocess.DEVNULL, cwd=tempfile.gettempdir(), env=env
+        )
     times: dict[str, list[float]] = {name: [] for name in rows}
     for _ in range(runs):
         for name, command in rows.items():
