@@ -14,8 +14,8 @@ run on each partition are in ``dask_parts``.
 4. **Abstracts by fingerprint**: candidate pairs (titled with titled, abstract-only
    with titled), counted by pair and kept by the blocking rule, joined with their texts
    and scored; the titles of each similar titled pair compared, for more links.
-5. **Connected components**: links reduced within each partition, then min-label
-   propagation, one shuffle a round, until no label changes.
+5. **Connected components**: links reduced within each partition, then Hash-to-Min
+   on (record, member) rows, one shuffle a round, until no cluster changes.
 6. **Records by paper**: each paper folded as the local build folds it.
 7. **Abstract-only records**: the paper of each one's best match.
 8. **The tables written partitioned** into a new version of the Parquet corpus, then
@@ -44,7 +44,7 @@ FILES_PER_PARTITION = 200
 #: Dumps whose records one partition of a shuffle holds, at most (about 100 MB of
 #: records with their abstracts). Fewer partitions are fewer, larger tasks.
 DUMPS_PER_SHUFFLE = 2000
-#: Rounds of label propagation before giving up (components are papers: a few records).
+#: Rounds of Hash-to-Min before giving up (a few even for long chains of links).
 MAX_ROUNDS = 50
 
 
@@ -430,18 +430,17 @@ class _Run:
         ]
         self.result.unlinked_count = sum(part.unlinked_count for part in written)
         settings = [{"name": "threshold", "value": str(self.threshold)}]
-        p.write_rows(settings, self.target, f"{name}/settings.parquet", "settings")
-        open_place(self.target).remove(f"{name}/staged")
+        place = open_place(self.target)
+        p.write_rows(settings, place, f"{name}/settings.parquet", "settings")
+        place.remove(f"{name}/staged")
 
 
 def _stored_dumps(db: Any) -> list[tuple[int, Any, str, int]]:
     """The dumps already in the corpus, as the per-file map gives them: (n, rows,
     source, errors), read back from their rows."""
-    import json
-
     from profileparse.corpus.keys import normalise_title
     from profileparse.corpus.matching import Sighting
-    from profileparse.corpus.writer import DumpRows
+    from profileparse.corpus.writer import DumpRows, stored_sighting
 
     profiles = {row[0]: row for row in db.execute("SELECT * FROM profiles")}
     profile_names = [c[0] for c in db.execute("SELECT * FROM profiles LIMIT 0").description]
@@ -472,19 +471,7 @@ def _stored_dumps(db: Any) -> list[tuple[int, Any, str, int]]:
             rows.append(fresh)
             inferred = inferred or bool(row["inferred"])
             if title:
-                records.append(
-                    Sighting(
-                        row["id"],
-                        title,
-                        fresh["title_key"],
-                        tuple(json.loads(row["authors"])),
-                        bool(row["et_al"]),
-                        row["date"],
-                        row["category"],
-                        bool(row["has_code"]),
-                        row["abstract"],
-                    )
-                )
+                records.append(stored_sighting(row, fresh["title_key"]))
             else:
                 records.append(row["abstract"] or None)
         profile = profiles.get(document["id"])

@@ -13,7 +13,7 @@ rows are staged in the version being written (:func:`stage`) until then.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -39,6 +39,9 @@ from profileparse.corpus.writer import (
     paper_row,
     record_link,
 )
+
+if TYPE_CHECKING:
+    from profileparse.corpus.places import Place
 
 #: A dump's order is ``file * ORDER_SPAN + its place in the file``; stored dumps come
 #: first (negative orders), so a new copy of a stored dump is the one dropped.
@@ -111,7 +114,6 @@ class Part:
     its records as frames. The dumps' own rows are staged in the version being written
     (:func:`stage`), so no worker holds them until they are written."""
 
-    number: int
     #: (order, key, source, errors) of each dump.
     index: list[tuple[int, str, str, int]]
     failed: list[str]
@@ -176,7 +178,6 @@ def part_of(
             elif record is not None:
                 pending.append((row["id"], number, order, text_id))
     return Part(
-        number=number,
         index=[
             (order, dump.document["key"], source, errors) for order, dump, source, errors in dumps
         ],
@@ -554,14 +555,14 @@ def abstract_links(df: pd.DataFrame) -> pd.DataFrame:
 # -- 8. tables ---------------------------------------------------------------------------
 
 
-def write_rows(rows: Iterable[dict[str, Any]], location: str, path: str, table: str) -> int:
-    """Write one part of a table (rows in key order); the number of rows."""
+def write_rows(rows: Iterable[dict[str, Any]], place: Place, path: str, table: str) -> int:
+    """Write one part of a table (rows in key order) at ``path`` in ``place``; the
+    number of rows."""
     from profileparse.corpus.parquet_storage import arrow_table
-    from profileparse.corpus.places import open_place
 
     ordered = sorted(rows, key=lambda row: tuple(row[k] for k in schema.KEYS[table]))
     columns = schema.declared_columns()[table]
-    open_place(location).write_table(path, arrow_table(ordered, columns))
+    place.write_table(path, arrow_table(ordered, columns))
     return len(ordered)
 
 
@@ -614,7 +615,7 @@ def write_dumps(
     )
     return Written(
         rows={
-            table: write_rows(rows, location, f"{version}/{table}/part-{number:05d}.parquet", table)
+            table: write_rows(rows, place, f"{version}/{table}/part-{number:05d}.parquet", table)
             for table, rows in tables.items()
         },
         unlinked=[(*where, text[:80]) for *where, text in unlinked[:UNLINKED_SHOWN]],
@@ -623,4 +624,6 @@ def write_dumps(
 
 
 def write_frame(df: pd.DataFrame, location: str, path: str, table: str) -> int:
-    return write_rows(df["row"], location, path, table)
+    from profileparse.corpus.places import open_place
+
+    return write_rows(df["row"], open_place(location), path, table)

@@ -39,6 +39,7 @@ __all__ = [
     "paper_row",
     "record_link",
     "rows_of",
+    "stored_sighting",
 ]
 
 #: Dumps staged in memory before their rows are written.
@@ -321,29 +322,19 @@ class CorpusWriter:
         if self._matcher is not None:
             return self._matcher
         matcher = Matcher(self.threshold)
-        for row in db.execute(
+        cursor = db.execute(
             "SELECT id, paper_id, title, title_key, authors, et_al, date, category, has_code, "
             "abstract, inferred, repaired FROM sightings WHERE title_key IS NOT NULL "
             "ORDER BY repaired"  # a repaired record needs the records it was repaired from
-        ):
-            sid, paper_id, title, title_key, authors, et_al, date, category, code, abstract = row[
-                :10
-            ]
+        )
+        names = [column[0] for column in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
             matcher.restore_record(
-                Sighting(
-                    sid,
-                    title,
-                    title_key,
-                    tuple(json.loads(authors)),
-                    bool(et_al),
-                    date,
-                    category,
-                    bool(code),
-                    abstract,
-                ),
-                paper_id,
-                inferred=bool(row[10]),
-                repaired=bool(row[11]),
+                stored_sighting(row, row["title_key"]),
+                row["paper_id"],
+                inferred=bool(row["inferred"]),
+                repaired=bool(row["repaired"]),
             )
         for sid, abstract, paper_id in db.execute(
             "SELECT id, abstract, paper_id FROM sightings "
@@ -404,6 +395,22 @@ def _drop_paper(db: sqlite3.Connection, paper_id: int) -> set[int]:
     removed = _drop_authorships(db, paper_id)
     db.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
     return removed
+
+
+def stored_sighting(row: dict[str, Any], title_key: str) -> Sighting:
+    """A titled record as its ``sightings`` row stores it (the authors as JSON), under
+    ``title_key``."""
+    return Sighting(
+        row["id"],
+        row["title"],
+        title_key,
+        tuple(json.loads(row["authors"])),
+        bool(row["et_al"]),
+        row["date"],
+        row["category"],
+        bool(row["has_code"]),
+        row["abstract"],
+    )
 
 
 def _sighting(sighting_id: int, paper: Paper, title_key: str) -> Sighting:
