@@ -4,8 +4,7 @@
 
 About fifteen minutes on 2 cores. Start-up is timed with ``--startup-python`` (the
 interpreter of a default install, e.g. ``/tmp/pure/bin/python`` after
-``python3 -m venv /tmp/pure && /tmp/pure/bin/pip install .``; this one by default), and
-the limit comparison with ``PROFILEPARSE_PURE=1``, so lark-cython plays no part.
+``python3 -m venv /tmp/pure && /tmp/pure/bin/pip install .``; this one by default),.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ def main() -> None:
     streaming = run("streaming_memory.py", "--sizes", "50", "100", "200")
     parallel = run("parallel.py", "--files", "1000", "--runs", "3")
     startup = run("startup.py", "--runs", "15", python=args.startup_python)
-    limit = run("limit.py", "--runs", "3", PROFILEPARSE_PURE="1")
+    limit = run("limit.py", "--runs", "3")
     corpus = run("corpus.py", "--dumps", "100", "800", "1000", "10000", "--markdown")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     page = f"""# Performance
@@ -57,16 +56,14 @@ a fresh process. Ratios compare against the baseline measured in the same run.
 attrs model, and `benchmarks/regex_reference.py`, a plain-regex parser written only for
 this comparison. The reference reads the same fields, but it has no diagnostics, no
 recovery and no validation, and its inline title/author split is naive.
-"pure" is the default install. "fast" adds the `profileparse[fast]` extra (lark-cython),
-which gives identical results (`tests/test_fast.py`).
 "time ratio" is profileparse's time divided by the reference's. Peak RSS includes the
 dump text held in memory.
 
 {throughput}
 
-The fast paths (see the limit section below) do not use Lark's parser on regular
-records, so the `fast` extra no longer changes these figures; the inline layout, where
-the title/author boundary is scored per record, is the slowest. The reference here is
+The record engine (see the limit section below) reads the built-in layouts without
+Lark's parser; the inline layout, where the title/author boundary is scored per record,
+is the slowest. The reference here is
 itself about 3.5 times slower than the limit below.
 
 ## Large files: streamed, or a piece at a time

@@ -9,9 +9,6 @@ medians: MB/s, records/s, time ratio to the reference, peak RSS. Run from the
 repository root:
 
     .venv/bin/python benchmarks/throughput.py [--sizes 1 10 100] [--runs 3]
-
-"pure" is the default install; "fast" is the same parse with the profileparse[fast] extra
-(lark-cython), shown when it is installed.
 """
 
 from __future__ import annotations
@@ -55,13 +52,7 @@ print(json.dumps({"seconds": elapsed, "records": records, "peak_kb": peak, "base
 """
 
 
-PARSERS = ["regex", "profileparse (pure)"]
-try:
-    import lark_cython  # noqa: F401
-
-    PARSERS.append("profileparse (fast)")
-except ImportError:
-    pass
+PARSERS = ["regex", "profileparse"]
 
 
 def render(layout: str, megabytes: int, folder: Path) -> Path:
@@ -87,9 +78,6 @@ def render(layout: str, megabytes: int, folder: Path) -> Path:
 
 def run(path: Path, layout: str, which: str) -> dict[str, float]:
     env = dict(os.environ)
-    env.pop("PROFILEPARSE_PURE", None)
-    if which == "profileparse (pure)":
-        env["PROFILEPARSE_PURE"] = "1"
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), layout, which],
         capture_output=True,

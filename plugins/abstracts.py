@@ -13,8 +13,25 @@ from typing import Any
 
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
-from profileparse.layouts import Layout, LayoutResult, Token, diagnostic, grammar_terminal
-from profileparse.model import Diagnostic, Document, Paper, Severity, trusted_paper, trusted_span
+from profileparse.layouts import (
+    Layout,
+    LayoutResult,
+    Records,
+    Token,
+    as_line,
+    body_lines,
+    diagnostic,
+    grammar_terminal,
+)
+from profileparse.model import (
+    Diagnostic,
+    Document,
+    Paper,
+    Severity,
+    Span,
+    trusted_paper,
+    trusted_span,
+)
 
 from .common import is_meta_line
 
@@ -38,66 +55,43 @@ def _is_abstract_line(line: str) -> bool:
 
 def _paper(after_colon: str, line: int) -> Paper:
     """The paper of an ``Abstract:`` line on ``line``, from the text after its colon."""
+    return _paper_in(after_colon, trusted_span(line, line))
+
+
+def _paper_in(after_colon: str, span: Span) -> Paper:
     text = after_colon.strip()
-    span = trusted_span(line, line)
     return trusted_paper(None, (), False, None, None, None, False, None, text or None, span)
 
 
 class AbstractsTransformer:
     """Turns the abstracts grammar's rules into the model."""
 
-    def start(self, children: list[Paper | Diagnostic]) -> LayoutResult:
-        papers = [c for c in children if isinstance(c, Paper)]
-        diagnostics = [c for c in children if isinstance(c, Diagnostic)]
+    def start(self, children: list[tuple[list[Paper], list[Diagnostic]]]) -> LayoutResult:
+        papers: list[Paper] = []
+        diagnostics: list[Diagnostic] = []
+        for record_papers, record_diagnostics in children:
+            papers.extend(record_papers)
+            diagnostics.extend(record_diagnostics)
         return LayoutResult(papers=papers, diagnostics=diagnostics)
 
-    def abstract(self, children: list[Token]) -> Paper:
+    def preamble(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
+        return [], [_stray(as_line(token)) for token in children]
+
+    def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         token = children[0]
-        return _paper(token.value.split(":", 1)[1], token.line or 1)  # the lexer matched ":"
-
-    def stray(self, children: list[Token]) -> Diagnostic:
-        message = "not an 'Abstract:' line; it was not read"
-        return diagnostic(Severity.WARNING, "extra-line", message, children[0])
+        paper = _paper(token.value.split(":", 1)[1], token.line or 1)  # the lexer matched ":"
+        return [paper], ([_stray(line) for line in body_lines(children[1])] if children[1:] else [])
 
 
-_SPACE = re.compile(r"\s*")
+def _stray(line: Token) -> Diagnostic:
+    """The diagnostic for a line that is no ``Abstract:`` line."""
+    message = "not an 'Abstract:' line; it was not read"
+    return diagnostic(Severity.WARNING, "extra-line", message, line)
 
 
-def fast(prepared: str) -> LayoutResult:
-    """The grammar's parse without Lark's parser: every line is an ``abstract`` or a
-    ``stray``, so the grammar's terminals, tried where the lexer tries them (ABSTRACT
-    first; each takes the blank lines and indentation after its line, as ``_NL`` does
-    before the first), tell each line's token, and the transformer's own handlers build
-    the model."""
-    transformer = AbstractsTransformer()
-    abstract = _abstract()
-    meta = grammar_terminal("profileparse.grammars", "abstracts.lark", "META")
-    children: list[Paper | Diagnostic] = []
-    at = _SPACE.match(prepared).end()  # type: ignore[union-attr]  # matches ""
-    line = 1 + prepared.count("\n", 0, at)
-    while at < len(prepared):
-        for m in abstract.finditer(prepared, at):  # a run of Abstract: lines in one scan
-            if m.start() != at:
-                break  # the line at `at` is no Abstract: line (a later one may be)
-            colon = prepared.index(":", at)  # the token's first colon, as the handler splits
-            at = m.end()
-            if prepared[at - 1] == "\n" != prepared[at - 2]:  # one line break, no blank
-                children.append(_paper(prepared[colon + 1 : at - 1], line))
-                line += 1
-            else:
-                stop = prepared.index("\n", colon)
-                children.append(_paper(prepared[colon + 1 : stop], line))
-                line += prepared.count("\n", stop, at)
-        if at >= len(prepared):
-            break
-        end = _SPACE.match(prepared, prepared.index("\n", at)).end()  # type: ignore[union-attr]
-        kind = "META" if meta.match(prepared, at) else "LINE"
-        column = at - prepared.rfind("\n", 0, at)
-        token = Token(kind, prepared[at:end], line=line, column=column)
-        children.append(transformer.stray([token]))
-        line += prepared.count("\n", at, end)
-        at = end
-    return transformer.start(children)
+def _regular(tokens: tuple[str, ...], span: Span) -> Paper:
+    """An ``Abstract:`` line with no other line after it, as ``record`` reads one."""
+    return _paper_in(tokens[0].split(":", 1)[1], span)
 
 
 def sniff(text: str) -> float:
@@ -218,7 +212,13 @@ def register_layouts(register: Any) -> None:
             sniff=sniff,
             starts=starts,
             record_start=lambda line: True,  # every line is a record
-            fast=fast,
+            records=Records(
+                opener="ABSTRACT",
+                head="preamble",
+                head_tokens={"LINE": None},
+                lines=0,
+                regular=_regular,
+            ),
             codes={"extra-line": "a line that is not an 'Abstract:' line; it was not read"},
         )
     )

@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from profileparse.layouts import LayoutResult, Token, diagnostic, grammar_terminal
+from profileparse.layouts import Token, diagnostic, grammar_terminal
 from profileparse.model import (
     MONTHS,
     Diagnostic,
@@ -25,7 +25,6 @@ from profileparse.model import (
     Severity,
     Span,
     trusted_paper,
-    trusted_span,
 )
 from profileparse.names import AuthorList
 
@@ -38,10 +37,10 @@ __all__ = [
     "meta_line",
     "read_meta",
     "read_records",
-    "read_records_fast",
     "record_meta",
     "record_paper",
     "record_shape",
+    "regular_meta",
     "render_meta",
     "split_broken_meta",
 ]
@@ -125,7 +124,12 @@ def is_meta_line(line: str) -> bool:
 
 
 def looks_like_broken_meta(line: str) -> bool:
-    """True for a short line that reads like a damaged meta line (``CLJun 31 2023Cod``)."""
+    """True for a short line that reads like a damaged meta line (``CLJun 31 2023Cod``):
+    ``line`` is one line's text, with or without its line break and the blank lines
+    after it."""
+    end = line.find("\n")
+    if (end > _SHORT or (end < 0 and len(line) > _SHORT)) and not line[:1].isspace():
+        return False  # too long to be one, without looking closer
     return _BROKEN_META.match(line) is not None and len(line.strip()) <= _SHORT
 
 
@@ -159,6 +163,20 @@ def split_broken_meta(meta: Token, lines: Iterable[Token], expected: int) -> lis
             current.append(token)
     records.append(RecordLines(current_meta, tuple(current), meta_ok))
     return records
+
+
+def regular_meta(tokens: tuple[str, ...]) -> Meta | None:
+    """The meta line's fields of a record the engine found regular (its tokens: the
+    meta line, then its text lines), or None when ``record`` must read it: a text line
+    after the first reads like a damaged meta line (``split_broken_meta`` splits it
+    off), or the date is impossible (``record_meta`` reports it)."""
+    for line in tokens[2:]:
+        if looks_like_broken_meta(line):
+            return None
+    try:
+        return read_meta(tokens[0])
+    except ValueError:
+        return None
 
 
 def read_records(
@@ -259,120 +277,3 @@ def _median(values: list[int]) -> float:
     ordered = sorted(values)
     half = len(ordered) // 2
     return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
-
-
-# -- the fast path: a record layout's tokens without Lark's parser ----------------------
-
-
-# Blank lines at the start (a dump's text keeps the line numbers of the file it is part
-# of by starting with as many line breaks as lines come before it).
-_BLANK_LINES = re.compile(r"\n*")
-
-
-@functools.cache
-def _meta_lines() -> re.Pattern[str]:
-    """A META line at the start of any line (the grammar's own terminal, anchored)."""
-    return re.compile(f"^(?:{_meta_pattern().pattern})", re.MULTILINE)
-
-
-#: ``regular(meta, lines, span) -> Paper | None``: the paper of a regular record, from
-#: its meta line's fields and its text lines (each as LINE matched it: with its line
-#: break and the blank lines after it); None sends the record down the general path
-#: (where its diagnostics are made).
-Regular = Callable[[Meta, tuple[str, ...], Span], "Paper | None"]
-
-
-@functools.cache
-def _regular_records(lines: int) -> re.Pattern[str]:
-    """A regular record: a META line and exactly ``lines`` LINEs (the grammar's own
-    terminals, so a regular record is tokenised as the lexer would), none after the
-    first a damaged meta line (``looks_like_broken_meta`` as a lookahead), followed by
-    the next meta line or the end of the text."""
-    meta = _meta_pattern().pattern
-    line = grammar_terminal("profileparse.grammars", "profile.lark", "LINE").pattern
-    short = f"[^\\S\\n]*[^\\n]{{0,{_SHORT}}}\\n"  # at most _SHORT characters, stripped
-    not_broken = f"(?!(?={short})(?:{_BROKEN_META.pattern}))"
-    fields = f"({line})" + f"{not_broken}({line})" * (lines - 1)
-    return re.compile(f"({meta}){fields}(?=(?:{meta})|\\Z)")
-
-
-def read_records_fast(
-    prepared: str,
-    transformer: Any,
-    head: Callable[[str], list[Any]],
-    regular: tuple[int, Regular] | None = None,
-) -> LayoutResult:
-    """A record layout's parse without Lark's parser, for ``Layout.fast``.
-
-    The grammar is ``start: _NL? <head>? record*`` with ``record: META BODY?``: the META
-    terminal finds each record's meta line as the lexer would (a whole line of that
-    shape; its trailing ``\\n\\s*`` also takes blank lines and the next line's
-    indentation), BODY is everything up to the next one, and the transformer's own
-    ``record`` and ``start`` handlers build the model. ``head`` turns the text before
-    the first meta line into the start rule's first children (the layout's header or
-    preamble).
-
-    ``regular``: how many text lines a record of the layout has, and the layout's
-    builder of such a record's paper. A record of exactly that many lines (none a
-    damaged meta line, its date a real one) is one match of a single pattern made of
-    the grammar's terminals and goes straight to the builder; any other record, or one
-    the builder declines, takes the general path. The two meet in the ``start``
-    handler, which receives ``(papers, diagnostics)`` for each run of records."""
-    meta_line, meta = _meta_lines(), _meta_pattern()
-    blank = _BLANK_LINES.match(prepared).end()  # type: ignore[union-attr]  # matches ""
-    first = meta_line.search(prepared, blank)
-    start = first.start() if first is not None else len(prepared)
-    children = head(prepared[:start]) if prepared[blank:start].strip() else []
-    whole, build = (None, None) if regular is None else (_regular_records(regular[0]), regular[1])
-    line = 1 + prepared.count("\n", 0, start)  # the line of `at`, throughout
-    run: list[Paper] = []
-    at = start
-    while at < len(prepared):
-        if whole is not None and build is not None:
-            m = whole.match(prepared, at)
-            if m is not None:
-                paper = _regular_paper(m, line, build)
-                if paper is not None:
-                    run.append(paper)
-                    line += prepared.count("\n", at, m.end())
-                    at = m.end()
-                    continue
-        m = meta.match(prepared, at)
-        if m is None:  # only after the last record: nothing left but what ended it
-            break
-        if run:
-            children.append((run, []))
-            run = []
-        tokens = [Token("META", m.group(), line=line, column=_column(prepared, at))]
-        body_start = m.end()
-        following = meta.match(prepared, body_start) or meta_line.search(prepared, body_start)
-        end = following.start() if following is not None else len(prepared)
-        if body_start < end:
-            body_line = line + prepared.count("\n", at, body_start)
-            column = _column(prepared, body_start)
-            tokens.append(Token("BODY", prepared[body_start:end], line=body_line, column=column))
-        children.append(transformer.record(tokens))
-        line += prepared.count("\n", at, end)
-        at = end
-    if run:
-        children.append((run, []))
-    result: LayoutResult = transformer.start(children)
-    return result
-
-
-def _regular_paper(m: re.Match[str], line: int, build: Regular) -> Paper | None:
-    """The paper of a record matched whole, or None when its date is impossible (the
-    general path reports it)."""
-    groups = m.groups()
-    lines = groups[1:]
-    try:
-        fields = read_meta(groups[0])
-    except ValueError:
-        return None
-    last = m.end() - len(lines[-1])  # where the last text line starts
-    span = trusted_span(line, line + m.string.count("\n", m.start(), last))
-    return build(fields, lines, span)
-
-
-def _column(text: str, position: int) -> int:
-    return position - text.rfind("\n", 0, position)

@@ -14,7 +14,15 @@ import attrs
 from profileparse.formats import Format
 from profileparse.glued import GluedSplit, glued_text, split_glued
 from profileparse.hookspecs import hookimpl
-from profileparse.layouts import Layout, LayoutResult, Token, body_lines, diagnostic
+from profileparse.layouts import (
+    Layout,
+    LayoutResult,
+    Records,
+    Token,
+    as_line,
+    body_lines,
+    diagnostic,
+)
 from profileparse.model import Diagnostic, Document, Paper, Severity, Span
 from profileparse.names import (
     join_author_list,
@@ -22,15 +30,14 @@ from profileparse.names import (
 
 from .common import (
     CODES,
-    Meta,
     RecordLines,
     is_meta_line,
     meta_line,
     read_records,
-    read_records_fast,
     record_meta,
     record_paper,
     record_shape,
+    regular_meta,
 )
 
 _LONG = 25  # words
@@ -49,8 +56,8 @@ class InlineTransformer:
 
     def preamble(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         message = "text before the first paper record was not read"
-        lines = body_lines(children[0])
-        return [], [diagnostic(Severity.WARNING, "preamble", message, lines[0], lines[-1])]
+        first, last = as_line(children[0]), as_line(children[-1])
+        return [], [diagnostic(Severity.WARNING, "preamble", message, first, last)]
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         lines = children[:1] + (body_lines(children[1]) if len(children) > 1 else [])
@@ -159,31 +166,20 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic]) -> Paper:
     )
 
 
-def _regular(meta: Meta, lines: tuple[str, ...], span: Span) -> Paper | None:
+def _regular(tokens: tuple[str, ...], span: Span) -> Paper | None:
     """A record of exactly a title+authors line and an abstract, as ``_paper`` reads one;
-    None when the split needs a diagnostic (``_paper`` makes it)."""
-    glued, abstract = lines
+    None when ``record`` must (see ``regular_meta``), or when the split needs a
+    diagnostic (``_paper`` makes it)."""
+    meta = regular_meta(tokens)
+    if meta is None:
+        return None
+    _, glued, abstract = tokens
     split = split_glued(glued)
     if not split.authors.names or not split.confident:
         return None
     return record_paper(
         span, meta, title=split.title, authors=split.authors, abstract=abstract.strip()
     )
-
-
-def fast(prepared: str) -> LayoutResult:
-    """The grammar's parse without Lark's parser: the text before the first meta line
-    is the preamble (one BODY token after ``_NL``), the records come from the META
-    terminal, and the transformer's own handlers build the model."""
-    transformer = InlineTransformer()
-
-    def preamble(text: str) -> list[Any]:
-        skip = len(text) - len(text.lstrip()) if text.startswith("\n") else 0  # _NL
-        line = text.count("\n", 0, skip) + 1
-        column = skip - text.rfind("\n", 0, skip)
-        return [transformer.preamble([Token("BODY", text[skip:], line=line, column=column)])]
-
-    return read_records_fast(prepared, transformer, preamble, (2, _regular))
 
 
 def sniff(text: str) -> float:
@@ -233,7 +229,13 @@ def register_layouts(register: Any) -> None:
             record_start=is_meta_line,
             revise=revise,
             infers_titles=True,
-            fast=fast,
+            records=Records(
+                opener="META",
+                head="preamble",
+                head_tokens={"LINE": None},
+                lines=2,
+                regular=_regular,
+            ),
             codes={
                 **CODES,
                 "preamble": "text before the first paper record; it was not read",

@@ -2,13 +2,12 @@
 
 With the ``fast`` extra, the default shape (two-space indent, UTF-8 text) is written by
 orjson, which gives the same bytes as the standard library several times faster
-(``tests/test_formats.py`` compares them); ``PROFILEPARSE_PURE=1`` turns it off.
+(``tests/test_formats.py`` compares them).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,8 +18,6 @@ from profileparse.serialize import to_data
 
 
 def _orjson() -> Any:
-    if os.environ.get("PROFILEPARSE_PURE"):
-        return None
     try:
         import orjson
     except ImportError:

@@ -16,6 +16,7 @@ from profileparse.hookspecs import hookimpl
 from profileparse.layouts import (
     Layout,
     LayoutResult,
+    Records,
     Token,
     as_line,
     body_lines,
@@ -32,16 +33,15 @@ from profileparse.names import (
 
 from .common import (
     CODES,
-    Meta,
     RecordLines,
     is_meta_line,
     looks_like_broken_meta,
     meta_line,
     read_records,
-    read_records_fast,
     record_meta,
     record_paper,
     record_shape,
+    regular_meta,
     split_broken_meta,
 )
 
@@ -310,10 +310,13 @@ def _paper(record: RecordLines, diagnostics: list[Diagnostic], headless: bool = 
     )
 
 
-def _regular(meta: Meta, lines: tuple[str, ...], span: Span) -> Paper:
+def _regular(tokens: tuple[str, ...], span: Span) -> Paper | None:
     """A record of exactly a title, an author list and an abstract line, as ``_paper``
-    reads one."""
-    title, authors, abstract = lines
+    reads one (None when ``record`` must: see ``regular_meta``)."""
+    meta = regular_meta(tokens)
+    if meta is None:
+        return None
+    _, title, authors, abstract = tokens
     return record_paper(
         span,
         meta,
@@ -321,61 +324,6 @@ def _regular(meta: Meta, lines: tuple[str, ...], span: Span) -> Paper:
         authors=parse_author_list(authors),
         abstract=abstract.strip(),
     )
-
-
-# The header's rules, each matching one terminal of the same name in capitals.
-_METRICS = (
-    "category",
-    "h_index",
-    "paper_count",
-    "citations",
-    "novelty",
-    "ai_score",
-    "listed_papers",
-)
-
-
-def _header_children(transformer: ProfileTransformer, text: str) -> list[HeaderLine] | None:
-    """The ``header`` rule's children, tokenised as Lark's lexer does: ``_NL`` at the
-    very start, then at each line the one metric terminal that matches (they outrank
-    LINE), else LINE (a ``name``). None when two metric terminals match one line (Lark
-    would then choose by their order)."""
-    metrics = [(rule, _terminal(rule.upper())) for rule in _METRICS]
-    at = _terminal("_NL").match(text).end() if text.startswith("\n") else 0  # type: ignore[union-attr]
-    line = 1 + text.count("\n", 0, at)
-    children = []
-    while at < len(text):
-        found = [(rule, m) for rule, terminal in metrics if (m := terminal.match(text, at))]
-        if not found and (m := _terminal("LINE").match(text, at)):
-            found = [("name", m)]
-        if len(found) != 1:
-            return None
-        rule, m = found[0]
-        kind = "LINE" if rule == "name" else rule.upper()
-        token = Token(kind, m.group(), line, at - text.rfind("\n", 0, at))
-        children.append(getattr(transformer, rule)([token]))
-        line += text.count("\n", at, m.end())
-        at = m.end()
-    return children
-
-
-def fast(prepared: str) -> LayoutResult:
-    """The grammar's parse without Lark's parser: the header's lines are tokenised with
-    the grammar's terminals (see ``_header_lines``; Lark only when that cannot tell),
-    the records come from the META terminal, and the transformer's own handlers build
-    the model (see ``read_records_fast``)."""
-    transformer = ProfileTransformer()
-
-    def header(text: str) -> list[Any]:
-        children = _header_children(transformer, text)
-        if children:
-            return [transformer.header(children)]
-        from profileparse.parsing import parse_with_grammar
-
-        result = parse_with_grammar(LAYOUT, text)
-        return [Header(result.profile, tuple(result.diagnostics), tuple(result.papers))]
-
-    return read_records_fast(prepared, transformer, header, (len(_FIELDS), _regular))
 
 
 def sniff(text: str) -> float:
@@ -434,6 +382,17 @@ def register_formats(register: Any) -> None:
     )
 
 
+# The header's metric rules, each reading the one terminal of its name in capitals.
+_METRICS = (
+    "category",
+    "h_index",
+    "paper_count",
+    "citations",
+    "novelty",
+    "ai_score",
+    "listed_papers",
+)
+
 LAYOUT = Layout(
     name="profile",
     description="researcher header, then meta / title / authors / abstract records",
@@ -443,7 +402,18 @@ LAYOUT = Layout(
     starts=starts,
     record_start=is_meta_line,
     check=check,
-    fast=fast,
+    records=Records(
+        opener="META",
+        head="header",
+        # The header's lines: each metric terminal read by the rule of the same name,
+        # any other line by ``name`` (as the grammar's ``_header_line`` says).
+        head_tokens={
+            **{rule.upper(): rule for rule in _METRICS},
+            "LINE": "name",
+        },
+        lines=len(_FIELDS),
+        regular=_regular,
+    ),
     codes={
         **CODES,
         "header": "a header line given twice, or a value out of range",

@@ -25,6 +25,7 @@ from profileparse.model import (
     Paper,
     Profile,
     Severity,
+    Span,
     as_diagnostics,
     as_papers,
 )
@@ -32,11 +33,13 @@ from profileparse.model import (
 __all__ = [
     "Layout",
     "LayoutResult",
+    "Records",
     "Token",
     "as_line",
     "body_lines",
     "diagnostic",
     "grammar_terminal",
+    "lexer_order",
 ]
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
@@ -45,6 +48,34 @@ _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 def _check_name(instance: Any, attribute: Any, value: str) -> None:
     if not _NAME.match(value):
         raise ValueError(f"{attribute.name} must be lower-case letters, digits and '-': {value!r}")
+
+
+#: ``regular(tokens, span) -> Paper | None``: the paper of a regular record, from the
+#: text of its tokens, the opener's and then each line's (as the terminals matched
+#: them: each with its line break and the blank lines after); None sends the record to
+#: the transformer's ``record`` rule.
+Regular = Callable[[tuple[str, ...], Span], "Paper | None"]
+
+
+@frozen(eq=False)  # compared and hashed by identity: a layout declares one
+class Records:
+    """A record layout's shape, for the core's record engine (:mod:`profileparse.engine`).
+
+    The grammar is ``start: _NL? <head>? record*`` with ``record: <opener> BODY?``.
+    ``opener`` names the terminal that begins each record; ``head`` the transformer's
+    rule for the text before the first record, and ``head_tokens`` the terminals that
+    text is made of, each with the one-token rule that reads it (None: the head rule
+    takes the token itself). ``lines`` is how many lines a regular record's ``BODY``
+    has, ``line`` the terminal of one of them (a ``BODY`` is one or more), and
+    ``regular`` the layout's builder of such a record's paper (the same paper its
+    ``record`` rule makes of it)."""
+
+    opener: str
+    head: str
+    head_tokens: Mapping[str, str | None]
+    lines: int
+    regular: Regular
+    line: str = "LINE"
 
 
 @frozen
@@ -84,11 +115,11 @@ class Layout:
     #: True when the layout infers where a title ends and its authors begin from glued
     #: text: the corpus then takes the split another dump shows for the same text.
     infers_titles: bool = False
-    #: ``fast(text) -> LayoutResult``: the same result as the grammar's parse, got
-    #: without Lark's parser: the grammar's own terminals find the tokens and the
-    #: transformer's own rule handlers build the model, so the two cannot drift apart
-    #: (``PROFILEPARSE_NO_FAST_PATH=1`` turns it off; a test compares both).
-    fast: Callable[[str], LayoutResult] | None = None
+    #: The shape of the layout's records, for a grammar of the record shape: the core's
+    #: record engine (:mod:`profileparse.engine`) then reads its dumps without Lark's
+    #: parser, with the grammar's own terminals and the transformer's own handlers.
+    #: None: Lark parses every dump.
+    records: Records | None = None
 
 
 @frozen
@@ -155,33 +186,50 @@ def diagnostic(
 @functools.cache
 def grammar_terminal(package: str, grammar: str, name: str) -> re.Pattern[str]:
     """The compiled pattern of terminal ``name`` in a layout's grammar, so Python that
-    needs the same lexical shape (sniffing, finding dump starts, a fast path) reads it
-    from the grammar instead of writing it again."""
-    return re.compile(_terminals(package, grammar)[name])  # flags are inline: (?i:...)
+    needs the same lexical shape (sniffing, finding dump starts, the record engine)
+    reads it from the grammar instead of writing it again."""
+    return re.compile(_terminals(package, grammar)[name][0])  # flags are inline: (?i:...)
+
+
+def lexer_order(package: str, grammar: str, names: Iterable[str]) -> list[str]:
+    """``names`` in the order Lark's lexer tries these terminals of a grammar (the first
+    that matches wins): highest priority first, then the widest pattern, the longest
+    definition, the name."""
+    terminals = _terminals(package, grammar)
+    return sorted(names, key=lambda n: (-terminals[n][1], -terminals[n][2], -terminals[n][3], n))
+
+
+#: Bumped when what ``_terminals`` keeps of a terminal changes.
+_CACHE_FORMAT = 2
 
 
 @functools.cache
-def _terminals(package: str, grammar: str) -> dict[str, str]:
-    """Every terminal of a grammar as a regular expression. Lark compiles them; they are
-    kept in the user's cache folder with the text of the package's grammar files they
-    came from, so a later process reads them back without loading Lark, and any edit
-    to a grammar file makes them be compiled again."""
+def _terminals(package: str, grammar: str) -> dict[str, tuple[str, int, int, int]]:
+    """Every terminal of a grammar: its regular expression, and its priority, maximum
+    width and length of definition (what Lark's lexer orders terminals by). Lark
+    compiles them; they are kept in the user's cache folder with the text of the
+    package's grammar files they came from, so a later process reads them back without
+    loading Lark, and any edit to a grammar file makes them be compiled again."""
     sources = _grammar_sources(package)
     cached = os.path.join(cache_dir(), f"terminals-{package}-{grammar}.json")
     if sources is not None:
         try:
             with open(cached, encoding="utf-8") as file:
                 data = json.load(file)
-            if data["sources"] == sources:
-                return dict(data["terminals"])
+            if data["format"] == _CACHE_FORMAT and data["sources"] == sources:
+                return {name: tuple(value) for name, value in data["terminals"].items()}
         except (OSError, ValueError, KeyError, TypeError):
             pass  # no cache yet, or one from other grammar files: compile them
     from lark import Lark
 
     parser = Lark.open_from_package(package, grammar, ("",), parser="lalr", cache=True)
-    terminals = {t.name: t.pattern.to_regexp() for t in parser.terminals}
+    terminals = {
+        t.name: (t.pattern.to_regexp(), t.priority, t.pattern.max_width, len(t.pattern.value))
+        for t in parser.terminals
+    }
     if sources is not None:
-        _write(cached, json.dumps({"sources": sources, "terminals": terminals}))
+        data = {"format": _CACHE_FORMAT, "sources": sources, "terminals": terminals}
+        _write(cached, json.dumps(data))
     return terminals
 
 

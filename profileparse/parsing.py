@@ -9,14 +9,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import os
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 from attrs import frozen
 
+from profileparse import engine
 from profileparse.errors import ParseError
 from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, DiagnosticCode, Document, Paper, Severity
@@ -42,32 +42,10 @@ __all__ = [
 ]
 
 
-def _fast_plugins() -> dict[str, Any] | None:
-    """lark-cython's plugins when the ``fast`` extra is installed (and not switched off
-    with ``PROFILEPARSE_PURE=1``); the results are identical, only faster."""
-    if os.environ.get("PROFILEPARSE_PURE"):
-        return None
-    try:
-        import lark_cython
-    except ImportError:
-        return None
-    plugins: dict[str, Any] = lark_cython.plugins
-    return plugins
-
-
-def _parser(layout: Layout) -> Lark:  # Lark is imported when a grammar is first needed
-    return _build_parser(layout, _fast_plugins() is not None)
-
-
 @functools.cache
-def _build_parser(layout: Layout, fast: bool) -> Lark:
+def _parser(layout: Layout) -> Lark:  # Lark is imported when a grammar is first needed
     from lark import Lark
 
-    options: dict[str, Any] = {}
-    if fast:
-        plugins = _fast_plugins()
-        if plugins is not None:
-            options["_plugins"] = plugins
     return Lark.open_from_package(
         layout.package,
         layout.grammar,
@@ -76,7 +54,6 @@ def _build_parser(layout: Layout, fast: bool) -> Lark:
         lexer="contextual",
         cache=True,
         transformer=layout.transformer(),
-        **options,
     )
 
 
@@ -383,14 +360,15 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _run_layout(layout: Layout, prepared: str) -> LayoutResult:
-    if layout.fast is not None and not os.environ.get("PROFILEPARSE_NO_FAST_PATH"):
-        return layout.fast(prepared)
+    if layout.records is not None:
+        return engine.read(layout, prepared)
     return parse_with_grammar(layout, prepared)
 
 
 def parse_with_grammar(layout: Layout, prepared: str) -> LayoutResult:
-    """A layout's grammar and transformer run by Lark over normalised text (what a
-    layout's fast path can hand a part of its text to)."""
+    """A layout's grammar and transformer run by Lark over normalised text: how a
+    layout without a record shape is read, and the reference the record engine is
+    tested against."""
     from lark import LarkError, UnexpectedInput
 
     try:

@@ -1,5 +1,5 @@
-"""A layout's fast path gives exactly what its grammar gives: equal documents and
-diagnostics on real, rendered, damaged and random text."""
+"""The record engine gives exactly what Lark's parse of a layout's grammar gives: equal
+papers, profiles and diagnostics on real, rendered, damaged and random text."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import profileparse
+from profileparse import engine
+from profileparse.parsing import parse_with_grammar
+from profileparse.text import normalise
 from tests.conftest import seed_paths
 from tests.render import RENDERERS, Variations, load_records
 
-FAST = [name for name, e in profileparse.get_registry().layouts.items() if e.item.fast]
+RECORDS = [name for name, e in profileparse.get_registry().layouts.items() if e.item.records]
 
 
-def _both(text: str, layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = profileparse.parse(text, layout=layout)
-    with monkeypatch.context() as m:
-        m.setenv("PROFILEPARSE_NO_FAST_PATH", "1")
-        grammar = profileparse.parse(text, layout=layout)
-    assert fast == grammar
+def _both(text: str, layout: str) -> None:
+    chosen = profileparse.get_registry().layout(layout)
+    prepared = normalise(text)
+    assert engine.read(chosen, prepared) == parse_with_grammar(chosen, prepared)
 
 
 def _texts() -> list[str]:
@@ -54,14 +55,14 @@ def _texts() -> list[str]:
     return texts + damaged
 
 
-def test_there_is_a_fast_path() -> None:
-    assert {"profile", "inline", "abstracts"} <= set(FAST)
+def test_the_built_in_layouts_declare_their_records() -> None:
+    assert {"profile", "inline", "abstracts"} <= set(RECORDS)
 
 
-@pytest.mark.parametrize("layout", FAST)
-def test_fast_path_equals_the_grammar(layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("layout", RECORDS)
+def test_the_engine_equals_the_grammar(layout: str) -> None:
     for text in _texts():
-        _both(text, layout, monkeypatch)
+        _both(text, layout)
 
 
 LINES = st.sampled_from(
@@ -75,21 +76,16 @@ LINES = st.sampled_from(
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(LINES, max_size=16), st.sampled_from(FAST or ["abstracts"]))
-def test_fast_path_equals_the_grammar_on_random_lines(lines: list[str], layout: str) -> None:
-    text = "\n".join(lines)
-    fast = profileparse.parse(text, layout=layout)
-    with pytest.MonkeyPatch.context() as m:
-        m.setenv("PROFILEPARSE_NO_FAST_PATH", "1")
-        grammar = profileparse.parse(text, layout=layout)
-    assert fast == grammar
+@given(st.lists(LINES, max_size=16), st.sampled_from(RECORDS or ["abstracts"]))
+def test_the_engine_equals_the_grammar_on_random_lines(lines: list[str], layout: str) -> None:
+    _both("\n".join(lines), layout)
 
 
 @pytest.mark.parametrize("indent", ["", " ", "   ", "\t"])
 @pytest.mark.parametrize("length", [38, 39, 40, 41, 42])
 @pytest.mark.parametrize("layout", ["profile", "inline"])
 def test_a_damaged_meta_line_near_the_length_limit_is_read_alike(
-    indent: str, length: int, layout: str, monkeypatch: pytest.MonkeyPatch
+    indent: str, length: int, layout: str
 ) -> None:
     """A line after a record's first that reads like a damaged meta line starts a new
     record only when it is short: both paths draw that line in the same place, however
@@ -100,4 +96,4 @@ def test_a_damaged_meta_line_near_the_length_limit_is_read_alike(
         record = ["CLJun 29, 2023Code", "Skywork: A Model", "", damaged, "", abstract]
     else:  # in the abstract line's place
         record = ["CLJun 29, 2023Code", "Skywork: A ModelTianwen Wei, Jian Luan · mit", damaged]
-    _both("\n".join(record * 3) + "\n", layout, monkeypatch)
+    _both("\n".join(record * 3) + "\n", layout)

@@ -1,0 +1,144 @@
+"""The record engine: reads a record layout's dumps without Lark's parser.
+
+A layout whose grammar has the record shape
+
+    start: _NL? <head>? record*
+    <head>: ...                  the text before the first record (a header, a preamble)
+    record: <OPENER> BODY?       a record's first line, then the lines up to the next one
+
+declares that shape as :class:`~profileparse.layouts.Records` (``Layout.records``),
+and this module reads its dumps for it. Its tokens are the grammar's own terminals,
+matched where Lark's lexer matches them: the opener at the start of each record,
+``BODY`` up to the next opener, and in the head the terminals the layout names, tried
+in Lark's order (priority, then the widest pattern first). Its values come from the
+transformer's own rule handlers: the head's rules, ``record`` for each record,
+``start`` for the whole. Only a regular record (a ``BODY`` of exactly ``Records.lines``
+lines, matched as that many of the line terminal a ``BODY`` is made of) goes to the
+layout's builder instead of ``record``, its tokens as plain strings; the builder may
+decline one (an impossible date, a line that needs a
+diagnostic), and ``record`` then reads it.
+
+Lark stays the reference: ``parsing.parse_with_grammar`` runs the same grammar and
+transformer, and the tests hold the two equal.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from profileparse.layouts import Layout, LayoutResult, Records, Token, grammar_terminal, lexer_order
+from profileparse.model import Paper, trusted_span
+
+__all__ = ["read"]
+
+
+def read(layout: Layout, prepared: str) -> LayoutResult:
+    """A record layout's result for a normalised text: what Lark's parse of the layout's
+    grammar with its transformer gives."""
+    records = layout.records
+    if records is None:
+        raise ValueError(f"layout {layout.name!r} declares no record shape")
+    transformer: Any = layout.transformer()
+    terminals = _Terminals.of(layout.package, layout.grammar, records)
+    at = terminals.blank.match(prepared).end()  # type: ignore[union-attr]  # _NL? matches ""
+    # The first opener: right after _NL (which takes the line's indentation), or at the
+    # start of a later line.
+    first = terminals.opener.match(prepared, at) or terminals.opener_line.search(prepared, at)
+    head_end = first.start() if first is not None else len(prepared)
+    children: list[Any] = []
+    if at < head_end:
+        children.append(_head(records, terminals, transformer, prepared, at, head_end))
+    line = 1 + prepared.count("\n", 0, head_end)  # the line of `at`, throughout
+    regular, more, build, count = terminals.regular, terminals.line, records.regular, records.lines
+    opener, body = terminals.opener, terminals.body
+    run: list[Paper] = []
+    at = head_end
+    end = len(prepared)
+    while at < end:
+        m = regular.match(prepared, at)
+        if m is not None and not more.match(prepared, m.end()):
+            tokens = m.groups()
+            # The last token's line: the line breaks before it; then the ones it ends
+            # with (after its text, which has none).
+            final = tokens[-1]
+            last = line + prepared.count("\n", at, m.start(count + 1)) if count else line
+            paper = build(tokens, trusted_span(line, last))
+            if paper is not None:
+                run.append(paper)
+                line = last + final.count("\n", len(final.rstrip()))
+                at = m.end()
+                continue
+        m = opener.match(prepared, at)
+        if m is None:  # only blank text can follow the last record
+            break
+        if run:
+            children.append((run, []))
+            run = []
+        found = [Token(records.opener, m.group(), line, _column(prepared, at))]
+        body_start = body_end = m.end()
+        b = body.match(prepared, body_start)
+        if b is not None:
+            body_end = b.end()
+            body_line = line + prepared.count("\n", at, body_start)
+            value = prepared[body_start:body_end]
+            found.append(Token("BODY", value, body_line, _column(prepared, body_start)))
+        children.append(transformer.record(found))
+        line += prepared.count("\n", at, body_end)
+        at = body_end
+    if run:
+        children.append((run, []))
+    result: LayoutResult = transformer.start(children)
+    return result
+
+
+def _head(
+    records: Records, terminals: _Terminals, transformer: Any, text: str, at: int, end: int
+) -> Any:
+    """The head rule over ``text[at:end]``, tokenised as Lark's lexer does there."""
+    line = 1 + text.count("\n", 0, at)
+    children = []
+    while at < end:
+        m = terminals.head.match(text, at, end)
+        if m is None:
+            raise ValueError(f"no terminal of the head matches line {line}")  # a layout bug
+        kind = m.lastgroup or ""
+        token = Token(kind, m.group(), line, _column(text, at))
+        rule = records.head_tokens[kind]
+        children.append(token if rule is None else getattr(transformer, rule)([token]))
+        line += m.group().count("\n")
+        at = m.end()
+    return getattr(transformer, records.head)(children)
+
+
+def _column(text: str, position: int) -> int:
+    return position - text.rfind("\n", 0, position)
+
+
+class _Terminals:
+    """A grammar's terminals as the engine matches them, compiled once per layout."""
+
+    def __init__(self, package: str, grammar: str, records: Records) -> None:
+        def terminal(name: str) -> re.Pattern[str]:
+            return grammar_terminal(package, grammar, name)
+
+        self.opener = terminal(records.opener)
+        self.body = terminal("BODY")
+        self.line = terminal(records.line)
+        #: A regular record's tokens: the opener, then ``lines`` line tokens (what a
+        #: BODY is made of). Each token takes all it can, as Lark's lexer does; the
+        #: record is regular when no further line token follows (see ``read``).
+        lines = f"({self.line.pattern})" * records.lines
+        self.regular = re.compile(f"({self.opener.pattern}){lines}")
+        #: The opener at the start of a line (where the lexer can meet it).
+        self.opener_line = re.compile(f"^(?:{self.opener.pattern})", re.MULTILINE)
+        #: ``_NL?`` at the very start: the blank lines before the first token.
+        self.blank = re.compile(f"(?:{terminal('_NL').pattern})?")
+        names = lexer_order(package, grammar, records.head_tokens)
+        self.head = re.compile("|".join(f"(?P<{n}>{terminal(n).pattern})" for n in names))
+
+    @classmethod
+    @functools.cache
+    def of(cls, package: str, grammar: str, records: Records) -> _Terminals:
+        return cls(package, grammar, records)
