@@ -211,6 +211,7 @@ def register_layouts(register: Any) -> None:
             transformer=AbstractsTransformer,
             sniff=sniff,
             starts=starts,
+            glued_starts=_glued,
             record_start=lambda line: True,  # every line is a record
             records=Records(
                 opener="ABSTRACT",

@@ -26,17 +26,27 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from profileparse.layouts import Layout, LayoutResult, Records, Token, grammar_terminal, lexer_order
 from profileparse.model import Paper, trusted_span
 
-__all__ = ["read"]
+__all__ = ["Reading", "read"]
 
 
-def read(layout: Layout, prepared: str) -> LayoutResult:
-    """A record layout's result for a normalised text: what Lark's parse of the layout's
-    grammar with its transformer gives."""
+class Reading(NamedTuple):
+    """What :func:`read` gives: the layout's result, whether every record was regular
+    (none went to the ``record`` rule), and where the first record ends (the end of
+    the head when there is none)."""
+
+    result: LayoutResult
+    regular: bool
+    first_end: int
+
+
+def read(layout: Layout, prepared: str) -> Reading:
+    """A record layout's reading of a normalised text: the result Lark's parse of the
+    layout's grammar with its transformer gives, and how regular its records were."""
     records = layout.records
     if records is None:
         raise ValueError(f"layout {layout.name!r} declares no record shape")
@@ -56,7 +66,11 @@ def read(layout: Layout, prepared: str) -> LayoutResult:
     run: list[Paper] = []
     at = head_end
     end = len(prepared)
+    regular_only = True
+    first_end = -1
     while at < end:
+        if first_end < 0 and at > head_end:
+            first_end = at
         m = regular.match(prepared, at)
         if m is not None and not more.match(prepared, m.end()):
             tokens = m.groups()
@@ -73,6 +87,7 @@ def read(layout: Layout, prepared: str) -> LayoutResult:
         m = opener.match(prepared, at)
         if m is None:  # only blank text can follow the last record
             break
+        regular_only = False
         if run:
             children.append((run, []))
             run = []
@@ -90,7 +105,7 @@ def read(layout: Layout, prepared: str) -> LayoutResult:
     if run:
         children.append((run, []))
     result: LayoutResult = transformer.start(children)
-    return result
+    return Reading(result, regular_only, first_end if first_end >= 0 else at)
 
 
 def _head(

@@ -98,11 +98,14 @@ def parse_text(
     if binary(found):
         return [Document(source=options.source, diagnostics=found)]
     prepared = normalise(text)
-    starts = start_points(prepared) if split else [(1, 1)]
+    reading = _reading(prepared, options)
+    starts = _starts(prepared, reading) if split else [(1, 1)]
+    if len(starts) == 1:
+        return [_parse_dump(prepared, options, found, checks=checks, reading=reading)]
     documents = []
     for (first, column), part in zip(starts, _parts(prepared, starts), strict=True):
         last = part.count("\n")  # the part keeps the whole text's line numbers
-        mine = found if len(starts) == 1 else tuple(d for d in found if first <= d.line <= last)
+        mine = tuple(d for d in found if first <= d.line <= last)
         if column > 1:
             mine = (*mine, _glued(first, column))
         documents.append(_parse_dump(part, options, mine, checks=checks))
@@ -118,14 +121,21 @@ def _glued(line: int, column: int) -> Diagnostic:
 
 
 def _parse_dump(
-    prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...], *, checks: bool = True
+    prepared: str,
+    options: ParseOptions,
+    found: tuple[Diagnostic, ...],
+    *,
+    checks: bool = True,
+    reading: tuple[Layout, engine.Reading] | None = None,
 ) -> Document:
-    """Steps 3 to 5 for one dump."""
+    """Steps 3 to 5 for one dump (``reading``: its layout's reading of it, when
+    ``_reading`` has made one)."""
     if not prepared or prepared.isspace():  # stops at the first other character: no copy
         empty = Diagnostic(Severity.WARNING, DiagnosticCode.EMPTY, "the dump is empty", 1)
         return Document(source=options.source, layout=options.layout, diagnostics=(*found, empty))
-    name = options.layout if options.layout is not None else detect(prepared)
-    if name is None:
+    if reading is not None:
+        document = finish(reading[0], reading[1].result, options, found, checks=checks)
+    elif (name := options.layout if options.layout is not None else detect(prepared)) is None:
         document = Document(
             source=options.source,
             layout=None,
@@ -133,8 +143,7 @@ def _parse_dump(
         )
     else:
         layout = get_registry().layout(name)
-        result = run(layout, prepared)
-        document = finish(layout, result, options, found, checks=checks)
+        document = finish(layout, run(layout, prepared).result, options, found, checks=checks)
     if options.strict and document.errors:
         raise _as_error(document.errors[0], prepared, options.source)
     return document
@@ -179,14 +188,44 @@ def dump_starts(text: str) -> list[int]:
     return sorted({line for line, _ in start_points(normalise(text))})
 
 
-def start_points(prepared: str) -> list[tuple[int, int]]:
-    """Where dumps begin: (line, column), the column 1 unless a dump begins mid-line."""
+def start_points(prepared: str, upto: int | None = None) -> list[tuple[int, int]]:
+    """Where dumps begin: (line, column), the column 1 unless a dump begins mid-line.
+
+    ``upto``: only a dump that begins mid-line (``Layout.glued_starts``) may begin after
+    this position (see ``_starts``)."""
+    head = prepared if upto is None else prepared[: prepared.rfind("\n", 0, upto) + 1]
     starts = {(1, 1)}
     for entry in get_registry().layouts.values():
-        if entry.item.starts is not None:
-            for start in entry.item.starts(prepared):
+        layout = entry.item
+        if layout.starts is not None:
+            for start in layout.starts(head):
                 starts.add(start if isinstance(start, tuple) else (start, 1))
+        if upto is not None and layout.glued_starts is not None:
+            starts.update(layout.glued_starts(prepared))
     return sorted(starts)
+
+
+def _reading(prepared: str, options: ParseOptions) -> tuple[Layout, engine.Reading] | None:
+    """The reading of a whole text as one dump of the layout it shows (``run``), or
+    None: an empty text, or no layout."""
+    if not prepared or prepared.isspace():
+        return None
+    name = options.layout if options.layout is not None else detect(prepared)
+    if name is None:
+        return None
+    layout = get_registry().layout(name)
+    return layout, run(layout, prepared)
+
+
+def _starts(prepared: str, reading: tuple[Layout, engine.Reading] | None) -> list[tuple[int, int]]:
+    """Where dumps begin in a text (``start_points``), asked of less of it when a record
+    layout read every record of it as regular: another dump that begins after its first
+    record breaks the record it begins in (its lines are none the record expects), unless
+    it begins mid-line, so only the text up to the end of the first record and the
+    layouts' ``glued_starts`` need looking at."""
+    if reading is not None and reading[1].regular:
+        return start_points(prepared, upto=reading[1].first_end)
+    return start_points(prepared)
 
 
 def _parts(prepared: str, starts: list[tuple[int, int]]) -> list[str]:
@@ -299,7 +338,8 @@ def parse(
 
 def parse_prepared(prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
     """:func:`parse` of a normalised text: one document, warning when it holds several."""
-    starts = [line for line, _ in start_points(prepared)]
+    reading = _reading(prepared, options)
+    starts = [line for line, _ in _starts(prepared, reading)]
     if len(starts) > 1:
         where = ", ".join(str(n) for n in starts[1:])
         found = (
@@ -312,7 +352,7 @@ def parse_prepared(prepared: str, options: ParseOptions, found: tuple[Diagnostic
                 starts[1],
             ),
         )
-    return _parse_dump(prepared, options, found)
+    return _parse_dump(prepared, options, found, reading=reading)
 
 
 def parse_all(
@@ -338,9 +378,14 @@ def parse_bytes(data: bytes, options: ParseOptions) -> list[Document]:
     return parse_text(text, options, found)
 
 
-def run(layout: Layout, prepared: str) -> LayoutResult:
+def run(layout: Layout, prepared: str) -> engine.Reading:
+    """A layout's reading of a normalised text as one dump: by the record engine when
+    the layout declares a record shape, else by Lark (whose reading says no record was
+    regular: every dump start is then looked for)."""
     with _collector_paused():
-        return _run_layout(layout, prepared)
+        if layout.records is not None:
+            return engine.read(layout, prepared)
+        return engine.Reading(parse_with_grammar(layout, prepared), False, len(prepared))
 
 
 @contextlib.contextmanager
@@ -357,12 +402,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
-
-
-def _run_layout(layout: Layout, prepared: str) -> LayoutResult:
-    if layout.records is not None:
-        return engine.read(layout, prepared)
-    return parse_with_grammar(layout, prepared)
 
 
 def parse_with_grammar(layout: Layout, prepared: str) -> LayoutResult:

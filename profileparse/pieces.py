@@ -111,13 +111,17 @@ def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Docu
             prepared = normalise(text)
             del text
             blank = blank and (not prepared or prepared.isspace())
-            if len(start_points(tail + prepared)) > 1:
+            reading = run(layout, "\n" * lines + prepared)  # the whole file's line numbers
+            # Where dumps start, as parse_text looks (see its _starts): with the end of
+            # the piece before as context, which moves the first record's end.
+            upto = reading.first_end - lines + len(tail) if reading.regular else None
+            if len(start_points(tail + prepared, upto)) > 1:
                 return None
             begin = prepared.find("\n", max(len(prepared) - TAIL_CHARS, 0)) + 1
             tail = prepared[begin:]
-            prepared = "\n" * lines + prepared  # the whole file's line numbers
-            results.append(run(layout, prepared))
             del prepared
+            results.append(reading.result)
+            del reading
     if blank:
         return None  # the whole-text walk says the dump is empty
     result = LayoutResult(

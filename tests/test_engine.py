@@ -22,7 +22,7 @@ RECORDS = [name for name, e in profileparse.get_registry().layouts.items() if e.
 def _both(text: str, layout: str) -> None:
     chosen = profileparse.get_registry().layout(layout)
     prepared = normalise(text)
-    assert engine.read(chosen, prepared) == parse_with_grammar(chosen, prepared)
+    assert engine.read(chosen, prepared).result == parse_with_grammar(chosen, prepared)
 
 
 def _texts() -> list[str]:
@@ -97,3 +97,54 @@ def test_a_damaged_meta_line_near_the_length_limit_is_read_alike(
     else:  # in the abstract line's place
         record = ["CLJun 29, 2023Code", "Skywork: A ModelTianwen Wei, Jian Luan · mit", damaged]
     _both("\n".join(record * 3) + "\n", layout)
+
+
+def _pastes() -> list[str]:
+    """Dumps of every layout pasted one after another: with a line break between, with
+    blank lines, and glued (the first without its final newline, as ``cat`` joins them);
+    one-record dumps among them, whose glued line is all that shows of the join."""
+    records = load_records(60)
+    rng = random.Random(23)
+    dumps = []
+    for render in RENDERERS.values():
+        for size in (1, 3):
+            chunk = rng.sample(records, size)
+            dumps.append(render(chunk, rng, Variations()).text)
+        dumps.append(render(rng.sample(records, 4), rng, Variations.random(rng)).text)
+    texts = []
+    for first in dumps:
+        for second in dumps:
+            for join in ("", "\n", "\n\n\n"):
+                texts.append(first.rstrip("\n") + ("\n" if join else "") + join + second)
+    return texts
+
+
+def test_a_dump_starts_only_where_a_record_breaks_or_mid_line() -> None:
+    """The shortcut ``parse_text`` takes when a layout read every record as regular
+    (``starts`` asked about the first record only, ``glued_starts`` about the whole
+    text) finds every dump start the whole search finds, on pastes of every layout
+    after every other, joined every way."""
+    from profileparse.parsing import ParseOptions, _reading, _starts, start_points
+
+    shortcuts = 0
+    for text in _pastes():
+        prepared = normalise(text)
+        reading = _reading(prepared, ParseOptions())
+        shortcuts += reading is not None and reading[1].regular
+        assert _starts(prepared, reading) == start_points(prepared), text[:200]
+    assert shortcuts > 20  # the shortcut was taken, glued one-record dumps among them
+
+
+def test_a_one_line_abstracts_dump_glued_inside_regular_records_is_found() -> None:
+    profile = RENDERERS["profile"](load_records(5), random.Random(2), Variations()).text
+    for glued, abstract in (
+        (profile.rstrip("\n") + "Abstract:We study parsing.\n", "We study parsing."),
+        (
+            "Abstract:One.\nAbstract:Two ends here.Abstract:Three starts here.\nAbstract:Four.\n",
+            "Three starts here.",
+        ),
+    ):
+        first, second = profileparse.parse_all(glued)
+        assert second.layout == "abstracts" and second.papers[0].abstract == abstract
+        assert first.papers[-1].abstract is not None
+        assert "Abstract:" not in first.papers[-1].abstract
