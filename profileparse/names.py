@@ -321,12 +321,10 @@ def split_author_tail(text: str) -> tuple[str, bool, str | None]:
         affiliation = tail.strip()
         text = head.rstrip()
     # Only the end of the line can hold "et al."; looking there keeps this linear.
-    cut = max(len(text) - 16, 0)
-    m = _ET_AL.search(text, cut)
-    et_al = m is not None
-    if m:
-        text = text[: m.start()]
-    return text.rstrip(), et_al, affiliation
+    m = _ET_AL.search(text, max(len(text) - 16, 0)) if text.endswith(("al", "al.")) else None
+    if m is None:
+        return text.rstrip(), False, affiliation
+    return text[: m.start()].rstrip(), True, affiliation
 
 
 def parse_author_list(line: str) -> AuthorList:
@@ -334,7 +332,7 @@ def parse_author_list(line: str) -> AuthorList:
     text, et_al, affiliation = split_author_tail(line.strip())
     # Between the commas, the dump's characters with their ends trimmed; no empty names.
     names = tuple(filter(None, map(str.strip, text.split(","))))
-    return AuthorList(names=names, et_al=et_al, affiliation=affiliation)
+    return AuthorList(names, et_al, affiliation)
 
 
 def join_author_list(names: Sequence[str], et_al: bool, affiliation: str | None) -> str:
