@@ -12,6 +12,7 @@ by the glued text (:func:`glued_text`) to repair their splits.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -206,9 +207,12 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
         shown = trailing + 1
         # "et al." follows exactly three names; without it, three is still the most common.
         count_cost = (0.0 if shown == 3 else 4.0) if et_al else {3: 0.0, 2: 0.3, 1: 0.6}[shown]
-        for i in candidates:
-            if i < end - MAX_NAME:
-                continue
+        # The first author's name starts after the comma before `end`: no reading puts
+        # a comma inside it (name_cost finds a comma inside a name's word impossible,
+        # bar an apostrophe name or a quoted nickname, and such a reading won on none
+        # of the 9,288 sample records).
+        floor = max(text.rfind(",", 0, end) + 1, end - MAX_NAME)
+        for i in candidates[bisect.bisect_left(candidates, floor) :]:
             if i >= end:
                 break
             head = text[i:end].strip()
