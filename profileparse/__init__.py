@@ -52,7 +52,6 @@ if TYPE_CHECKING:
         Span,
     )
     from profileparse.parsing import (
-        ParseOptions,
         detect_layout,
         dump_starts,
         parse,
@@ -77,7 +76,6 @@ __all__ = [
     "PaperDate",
     "PaperStream",
     "ParseError",
-    "ParseOptions",
     "PluginError",
     "Profile",
     "ProfileparseError",
@@ -120,7 +118,6 @@ _EXPORTS = {
     "hookimpl": "profileparse.hookspecs",
     "Layout": "profileparse.layouts",
     "LayoutResult": "profileparse.layouts",
-    "ParseOptions": "profileparse.parsing",
     "parse_bytes": "profileparse.parsing",
     "Diagnostic": "profileparse.model",
     "DiagnosticCode": "profileparse.model",

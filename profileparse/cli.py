@@ -160,7 +160,7 @@ jobs_option = click.option(
 def _read(path: str, options: dict[str, Any]) -> list[Document]:
     """Every dump in ``path`` (a file may hold several pasted one after another)."""
     from profileparse.errors import ParseError
-    from profileparse.parsing import ParseOptions, parse_bytes
+    from profileparse.parsing import parse_bytes
 
     try:
         if path == STDIN:
@@ -171,7 +171,7 @@ def _read(path: str, options: dict[str, Any]) -> list[Document]:
             with open(path.rstrip("/") or path, "rb") as file:  # "dump.txt/" too, as pathlib
                 data = file.read()
             source = path
-        return parse_bytes(data, ParseOptions(source=source, **options))
+        return parse_bytes(data, source=source, **options)
     except ParseError as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:

@@ -26,20 +26,7 @@ from profileparse.text import BOM, binary, decode, normalise
 if TYPE_CHECKING:
     from lark import Lark
 
-__all__ = [
-    "ParseOptions",
-    "decode",
-    "detect",
-    "detect_layout",
-    "dump_starts",
-    "finish",
-    "normalise",
-    "parse",
-    "parse_all",
-    "parse_bytes",
-    "parse_text",
-    "parse_with_grammar",
-]
+__all__ = ["detect_layout", "dump_starts", "parse", "parse_all", "parse_bytes"]
 
 
 @functools.cache
@@ -371,11 +358,27 @@ def parse_all(
     return parse_text(text, ParseOptions(layout, source, strict, reference_year))
 
 
-def parse_bytes(data: bytes, options: ParseOptions) -> list[Document]:
-    """The bytes of a file (UTF-8 or UTF-16 with a BOM), one document per dump in it:
-    what the command line, the corpus and :func:`parse_file` read files with."""
-    text, found = decode(data, encoding=options.encoding)
-    return parse_text(text, options, found)
+def parse_bytes(
+    data: bytes,
+    *,
+    layout: str | None = None,
+    source: str | None = None,
+    strict: bool = False,
+    reference_year: int | None = None,
+    encoding: str | None = None,
+) -> list[Document]:
+    """Parse the bytes of a file: one :class:`Document` per dump in them, as the command
+    line and the corpus read files (several pasted together are each read, with the
+    line numbers of the whole text).
+
+    The bytes are read as UTF-8 (a BOM is fine), or as UTF-16 when they start with a
+    UTF-16 BOM, or in ``encoding`` (``"cp1252"``, ...) when given; bytes that do not
+    decode become ``encoding`` errors naming the line, column and byte. ``source``
+    names the file in diagnostics; the other options are those of :func:`parse`."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"parse_bytes() takes bytes, not {type(data).__name__}")
+    text, found = decode(bytes(data), encoding=encoding)
+    return parse_text(text, ParseOptions(layout, source, strict, reference_year, encoding), found)
 
 
 def run(layout: Layout, prepared: str) -> engine.Reading:

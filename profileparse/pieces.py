@@ -25,7 +25,7 @@ from profileparse.parsing import (
 from profileparse.registry import get_registry
 from profileparse.text import BOM, binary, decode, normalise
 
-__all__ = ["PIECE_BYTES", "TAIL_CHARS", "cut", "parse_file", "parse_in_pieces"]
+__all__ = ["PIECE_BYTES", "TAIL_CHARS", "cut", "parse_file"]
 
 #: ``parse_file`` reads files of more than twice this many bytes in pieces this big.
 PIECE_BYTES = 2 << 20
@@ -74,7 +74,7 @@ def _record_line(data: bytes, size: int, record_start: Callable[[str], bool]) ->
     return -1
 
 
-def parse_in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Document | None:
+def _in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Document | None:
     """``parse_file`` of a big UTF-8 file, a piece at a time: the same document in memory
     that holds the model and one piece, not the whole text (two bytes a character when
     any character is past U+00FF). None when the file needs the whole-text walk: bytes
@@ -151,14 +151,14 @@ def parse_file(
     error. ``source`` defaults to the path as given; the other options are those of
     :func:`parse`.
 
-    A big UTF-8 file is read a piece at a time (:func:`parse_in_pieces`): the same
+    A big UTF-8 file is read a piece at a time (``_in_pieces``): the same
     document, without the whole text in memory at once.
     """
     options = ParseOptions(
         layout, os.fspath(path) if source is None else source, strict, reference_year, encoding
     )
     if _utf8(encoding) and os.path.isfile(path) and os.stat(path).st_size > 2 * PIECE_BYTES:
-        document = parse_in_pieces(path, options)
+        document = _in_pieces(path, options)
         if document is not None:
             return document
     with open(path, "rb") as file:

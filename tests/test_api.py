@@ -221,3 +221,34 @@ def test_import_loads_nothing_until_a_name_is_used() -> None:
     script = f"import sys, profileparse; print([m for m in {heavy!r} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_each_door_says_what_it_takes_and_reads_several_dumps_by_its_rule(
+    seeds: list[Path], tmp_path: Path
+) -> None:
+    """text, bytes, a file and a stream, with the same keyword options; parse,
+    parse_file and iter_papers read two pasted dumps as one with a warning, parse_all
+    and parse_bytes read each."""
+    first, second = seeds[1].read_bytes(), seeds[3].read_bytes()
+    data = first + b"\n" + second
+    path = tmp_path / "two.txt"
+    path.write_bytes(data)
+    text = data.decode("utf-8")
+    one = profileparse.parse(text, source="two.txt")
+    assert [d.code for d in one.diagnostics if d.code == "several-dumps"] == ["several-dumps"]
+    assert profileparse.parse_file(path, source="two.txt") == one
+    each = profileparse.parse_all(text, source="two.txt")
+    assert profileparse.parse_bytes(data, source="two.txt") == each
+    assert [d.layout for d in each] == [
+        profileparse.parse(first.decode("utf-8")).layout,
+        profileparse.parse(second.decode("utf-8")).layout,
+    ]
+    stream = profileparse.iter_papers(path)
+    assert len(list(stream)) == len(one.papers)
+    cp1252 = "Abstract:Caf\xe9 au lait.\n".encode("cp1252")
+    (latin,) = profileparse.parse_bytes(cp1252, encoding="cp1252")
+    assert latin.papers[0].abstract == "Café au lait." and latin.ok
+    (bad,) = profileparse.parse_bytes(cp1252)
+    assert [d.code for d in bad.errors] == ["encoding"]
+    with pytest.raises(TypeError, match="takes bytes, not str"):
+        profileparse.parse_bytes(text)  # type: ignore[arg-type]

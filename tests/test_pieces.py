@@ -24,7 +24,7 @@ def _dump(layout: str, seed: int, variations: Variations | None = None) -> str:
 def _both(path: Path, monkeypatch: pytest.MonkeyPatch, **options: object) -> bool:
     """Parse ``path`` in small pieces and whole; True when the pieces were used."""
     used = []
-    real = pieces.parse_in_pieces
+    real = pieces._in_pieces
 
     def spy(*args: object) -> profileparse.Document | None:
         used.append(document := real(*args))  # type: ignore[arg-type]
@@ -32,7 +32,7 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch, **options: object) -> boo
 
     with monkeypatch.context() as m:
         m.setattr(pieces, "PIECE_BYTES", 3000)  # many pieces
-        m.setattr(pieces, "parse_in_pieces", spy)
+        m.setattr(pieces, "_in_pieces", spy)
         in_pieces = profileparse.parse_file(path, **options)  # type: ignore[arg-type]
     with monkeypatch.context() as m:
         m.setattr(pieces, "PIECE_BYTES", 1 << 40)
