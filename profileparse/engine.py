@@ -44,9 +44,11 @@ class Reading(NamedTuple):
     first_end: int
 
 
-def read(layout: Layout, prepared: str) -> Reading:
+def read(layout: Layout, prepared: str, first_line: int = 1) -> Reading:
     """A record layout's reading of a normalised text: the result Lark's parse of the
-    layout's grammar with its transformer gives, and how regular its records were."""
+    layout's grammar with its transformer gives, and how regular its records were.
+    ``first_line``: the number of the text's first line (a piece of a file), as if that
+    many line breaks came before it."""
     records = layout.records
     if records is None:
         raise ValueError(f"layout {layout.name!r} declares no record shape")
@@ -59,8 +61,8 @@ def read(layout: Layout, prepared: str) -> Reading:
     head_end = first.start() if first is not None else len(prepared)
     children: list[Any] = []
     if at < head_end:
-        children.append(_head(records, terminals, transformer, prepared, at, head_end))
-    line = 1 + prepared.count("\n", 0, head_end)  # the line of `at`, throughout
+        children.append(_head(records, terminals, transformer, prepared, at, head_end, first_line))
+    line = first_line + prepared.count("\n", 0, head_end)  # the line of `at`, throughout
     regular, more, build, count = terminals.regular, terminals.line, records.regular, records.lines
     opener, body = terminals.opener, terminals.body
     run: list[Paper] = []
@@ -109,10 +111,16 @@ def read(layout: Layout, prepared: str) -> Reading:
 
 
 def _head(
-    records: Records, terminals: _Terminals, transformer: Any, text: str, at: int, end: int
+    records: Records,
+    terminals: _Terminals,
+    transformer: Any,
+    text: str,
+    at: int,
+    end: int,
+    first_line: int,
 ) -> Any:
     """The head rule over ``text[at:end]``, tokenised as Lark's lexer does there."""
-    line = 1 + text.count("\n", 0, at)
+    line = first_line + text.count("\n", 0, at)
     children = []
     while at < end:
         m = terminals.head.match(text, at, end)

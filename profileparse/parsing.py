@@ -183,13 +183,21 @@ def start_points(prepared: str, upto: int | None = None) -> list[tuple[int, int]
     head = prepared if upto is None else prepared[: prepared.rfind("\n", 0, upto) + 1]
     starts = {(1, 1)}
     for entry in get_registry().layouts.values():
-        layout = entry.item
-        if layout.starts is not None:
-            for start in layout.starts(head):
+        if entry.item.starts is not None:
+            for start in entry.item.starts(head):
                 starts.add(start if isinstance(start, tuple) else (start, 1))
-        if upto is not None and layout.glued_starts is not None:
-            starts.update(layout.glued_starts(prepared))
+    if upto is not None:
+        starts.update(glued_starts(prepared))
     return sorted(starts)
+
+
+def glued_starts(prepared: str) -> list[tuple[int, int]]:
+    """Where a dump begins in the middle of a line, by every layout's ``glued_starts``."""
+    found: list[tuple[int, int]] = []
+    for entry in get_registry().layouts.values():
+        if entry.item.glued_starts is not None:
+            found.extend(entry.item.glued_starts(prepared))
+    return found
 
 
 def _reading(prepared: str, options: ParseOptions) -> tuple[Layout, engine.Reading] | None:
@@ -381,14 +389,16 @@ def parse_bytes(
     return parse_text(text, ParseOptions(layout, source, strict, reference_year, encoding), found)
 
 
-def run(layout: Layout, prepared: str) -> engine.Reading:
+def run(layout: Layout, prepared: str, first_line: int = 1) -> engine.Reading:
     """A layout's reading of a normalised text as one dump: by the record engine when
     the layout declares a record shape, else by Lark (whose reading says no record was
-    regular: every dump start is then looked for)."""
+    regular: every dump start is then looked for). ``first_line``: the number of the
+    text's first line (a piece of a file)."""
     with _collector_paused():
         if layout.records is not None:
-            return engine.read(layout, prepared)
-        return engine.Reading(parse_with_grammar(layout, prepared), False, len(prepared))
+            return engine.read(layout, prepared, first_line)
+        text = "\n" * (first_line - 1) + prepared
+        return engine.Reading(parse_with_grammar(layout, text), False, len(text))
 
 
 @contextlib.contextmanager

@@ -6,10 +6,9 @@ which parses one text."""
 from __future__ import annotations
 
 import codecs
-import functools
-import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 
 from profileparse.layouts import LayoutResult
 from profileparse.model import Document
@@ -18,6 +17,7 @@ from profileparse.parsing import (
     ParseOptions,
     detect,
     finish,
+    glued_starts,
     parse_prepared,
     run,
     start_points,
@@ -52,10 +52,11 @@ def cut(
         if at < 0:  # no record starts after `size` yet: wait for more
             held, count = [data], len(data)
             continue
-        yield lines, position, data[:at]
-        lines += data.count(b"\n", 0, at)
-        position += at
         held, count = [data[at:]], len(data) - at
+        data = data[:at]  # (the joined blocks go: only the piece is held while it is read)
+        yield lines, position, data
+        lines += data.count(b"\n")
+        position += at
     if count:
         yield lines, position, b"".join(held)
 
@@ -89,17 +90,12 @@ def _in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Document 
         first = handle.read(max(PIECE_BYTES, HEAD_CHARS * 4))
         if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return None
-        name = options.layout
+        name = options.layout if options.layout is not None else _detect(first)
         if name is None:
-            known, found = decode(first[: first.rfind(b"\n") + 1])
-            head = normalise(known)
-            if found or len(head) - len(head.lstrip("\n")) + HEAD_CHARS >= len(head):
-                return None
-            name = detect(head)
-            if name is None:
-                return None
+            return None
         layout = get_registry().layout(name)
-        blocks = itertools.chain([first], iter(functools.partial(handle.read, PIECE_BYTES), b""))
+        blocks = _blocks(first, handle)
+        del first
         results: list[LayoutResult] = []
         tail = ""
         blank = True
@@ -111,11 +107,15 @@ def _in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Document 
             prepared = normalise(text)
             del text
             blank = blank and (not prepared or prepared.isspace())
-            reading = run(layout, "\n" * lines + prepared)  # the whole file's line numbers
-            # Where dumps start, as parse_text looks (see its _starts): with the end of
-            # the piece before as context, which moves the first record's end.
-            upto = reading.first_end - lines + len(tail) if reading.regular else None
-            if len(start_points(tail + prepared, upto)) > 1:
+            reading = run(layout, prepared, first_line=lines + 1)  # the file's line numbers
+            # Where dumps start, as parse_text looks (see its _starts), with the end of
+            # the piece before as context (a dump begun mid-line is inside one piece).
+            if reading.regular:
+                several = len(start_points(tail + prepared[: reading.first_end])) > 1
+                several = several or bool(glued_starts(prepared))
+            else:
+                several = len(start_points(tail + prepared)) > 1
+            if several:
                 return None
             begin = prepared.find("\n", max(len(prepared) - TAIL_CHARS, 0)) + 1
             tail = prepared[begin:]
@@ -131,6 +131,25 @@ def _in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Document 
     )
     document = finish(layout, result, options)
     return None if options.strict and document.errors else document
+
+
+def _detect(first: bytes) -> str | None:
+    """The layout the start of a file shows, or None when it cannot be told from there
+    (bytes that do not decode, or too little text after its blank lines)."""
+    known, found = decode(first[: first.rfind(b"\n") + 1])
+    head = normalise(known)
+    if found or len(head) - len(head.lstrip("\n")) + HEAD_CHARS >= len(head):
+        return None
+    return detect(head)
+
+
+def _blocks(first: bytes, handle: BinaryIO) -> Iterator[bytes]:
+    """``first``, then the rest of ``handle`` in blocks, holding none once it is passed on."""
+    block = first
+    del first
+    while block:
+        yield block
+        block = handle.read(PIECE_BYTES)
 
 
 def parse_file(

@@ -78,6 +78,14 @@ def test_the_inline_second_look_sees_the_whole_dump(
     assert _both(path, monkeypatch)
 
 
+def _glued_inside(dump: str, line: str) -> str:
+    """``line`` glued to the end of the first abstract line after 100,000 characters."""
+    at = dump.index("\n\n", dump.index("\nCL", 100_000) + 1)  # its title's end
+    at = dump.index("\n\n", at + 2)  # its authors' end
+    at = dump.index("\n", at + 2)  # its abstract's end
+    return dump[:at] + line + dump[at:]
+
+
 def test_what_pieces_cannot_promise_goes_the_whole_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -98,6 +106,22 @@ def test_what_pieces_cannot_promise_goes_the_whole_way(
     blank = tmp_path / "blank.txt"
     blank.write_text("\n" * 100_000, encoding="utf-8")
     assert not _both(blank, monkeypatch, layout="abstracts")
+
+
+def test_a_dump_glued_mid_line_in_a_regular_piece_goes_the_whole_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-line abstracts dump glued to an abstract far into a profile dump leaves
+    every record regular; the piece it is in still sees it (not only the next piece's
+    look back at its end)."""
+    path = tmp_path / "glued.txt"
+    profile = _dump("profile", 3, Variations())
+    text = _glued_inside(profile, "Abstract:We study parsing.")
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(pieces, "TAIL_CHARS", 100)
+    assert not _both(path, monkeypatch)
+    (several,) = [d for d in profileparse.parse_file(path).diagnostics if d.code == "several-dumps"]
+    assert several.line == text[: text.index("Abstract:We study")].count("\n") + 1 > 500
 
 
 def test_strict_raises_the_whole_text_error(
