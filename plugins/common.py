@@ -127,7 +127,8 @@ def looks_like_broken_meta(line: str) -> bool:
     """True for a short line that reads like a damaged meta line (``CLJun 31 2023Cod``):
     ``line`` is one line's text, with or without its line break and the blank lines
     after it."""
-    if len(line) > _SHORT and "\n" not in line[: _SHORT + 1] and not line[:1].isspace():
+    long = len(line) > _SHORT and not (line[0].isspace() or line[_SHORT].isspace())
+    if long and "\n" not in line[: _SHORT + 1]:
         return False  # too long to be one, without looking further than that
     return _BROKEN_META.match(line) is not None and len(line.strip()) <= _SHORT
 

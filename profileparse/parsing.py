@@ -21,7 +21,7 @@ from profileparse.errors import ParseError
 from profileparse.layouts import Layout, LayoutResult
 from profileparse.model import Diagnostic, DiagnosticCode, Document, Paper, Severity
 from profileparse.registry import get_registry
-from profileparse.text import BOM, binary, decode, normalise
+from profileparse.text import BOM, binary, decode, normal_head, normalise, trailing_space
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -73,7 +73,8 @@ def parse_text(
 ) -> list[Document]:
     """The whole walk from text to model, one document per dump in the text.
 
-    1. text stage: ``normalise`` (BOM, line ends, trailing white space), once;
+    1. text stage: ``normalise`` (BOM, line ends, trailing white space), once, and
+       only as far as it changes what the layout reads (see ``_read_whole``);
     2. split into dumps where a layout says one of its kind begins (``split``);
     3. detect each dump's layout from a bounded head of it (unless one is given);
     4. run that layout's grammar and transformer;
@@ -84,11 +85,11 @@ def parse_text(
     leaves out the whole-dump checks, for a piece of a dump (streaming)."""
     if binary(found):
         return [Document(source=options.source, diagnostics=found)]
-    prepared = normalise(text)
-    reading = _reading(prepared, options)
+    prepared, reading = _read_whole(text, options)
     starts = _starts(prepared, reading) if split else [(1, 1)]
     if len(starts) == 1:
         return [_parse_dump(prepared, options, found, checks=checks, reading=reading)]
+    prepared = normalise(prepared)  # the parts are read anew: each from the normal text
     documents = []
     for (first, column), part in zip(starts, _parts(prepared, starts), strict=True):
         last = part.count("\n")  # the part keeps the whole text's line numbers
@@ -212,6 +213,32 @@ def _reading(prepared: str, options: ParseOptions) -> tuple[Layout, engine.Readi
     return layout, run(layout, prepared)
 
 
+def _read_whole(
+    text: str, options: ParseOptions
+) -> tuple[str, tuple[Layout, engine.Reading] | None]:
+    """The text as the layouts read it, and the reading of it as one dump (``_reading``).
+
+    Normalising costs a look at every line's end for trailing white space; a reading
+    that is the same either way saves it. The text's BOM, line ends and final newline
+    are always made normal, and trailing white space in its first 64 KB (what detection
+    and the head's terminals read). Past that, where a record layout reads every record
+    as regular (and its text before the first record has none), trailing white space
+    changes nothing: it would break a meta line, hence a record, and the layouts' builders
+    strip what they read. Any other reading is made again from the normalised text when
+    that differs."""
+    prepared, whole = normal_head(text, head(text))
+    reading = _reading(prepared, options)
+    if not whole and not (
+        reading is not None
+        and reading[1].regular
+        and not trailing_space(prepared, 0, reading[1].first_end)
+    ):
+        normal = normalise(prepared)
+        if normal is not prepared:
+            prepared, reading = normal, _reading(normal, options)
+    return prepared, reading
+
+
 def _starts(prepared: str, reading: tuple[Layout, engine.Reading] | None) -> list[tuple[int, int]]:
     """Where dumps begin in a text (``start_points``), asked of less of it when a record
     layout read every record of it as regular: another dump that begins after its first
@@ -328,12 +355,12 @@ def parse(
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the dump as str, not {type(text).__name__}")
     options = ParseOptions(layout, source, strict, reference_year)
-    return parse_prepared(normalise(text), options, ())
+    return parse_prepared(text, options, ())
 
 
-def parse_prepared(prepared: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
-    """:func:`parse` of a normalised text: one document, warning when it holds several."""
-    reading = _reading(prepared, options)
+def parse_prepared(text: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
+    """:func:`parse` of a text: one document, warning when it holds several."""
+    prepared, reading = _read_whole(text, options)
     starts = [line for line, _ in _starts(prepared, reading)]
     if len(starts) > 1:
         where = ", ".join(str(n) for n in starts[1:])
@@ -460,7 +487,7 @@ def _with_year(paper: Paper, year: int) -> Paper:
 
 def _as_error(diag: Diagnostic, prepared: str, source: str | None) -> ParseError:
     lines = prepared.split("\n")
-    text = lines[diag.line - 1] if 0 < diag.line <= len(lines) else ""
+    text = lines[diag.line - 1].rstrip() if 0 < diag.line <= len(lines) else ""
     return ParseError(
         diag.message, line=diag.line, column=diag.column, text=text, source=source, code=diag.code
     )

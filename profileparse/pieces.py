@@ -186,7 +186,7 @@ def parse_file(
     del data
     if binary(found):
         return Document(source=options.source, diagnostics=found)
-    return parse_prepared(normalise(text), options, found)
+    return parse_prepared(text, options, found)
 
 
 def _utf8(encoding: str | None) -> bool:

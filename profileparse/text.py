@@ -8,7 +8,7 @@ import re
 
 from profileparse.model import Diagnostic, DiagnosticCode, Severity
 
-__all__ = ["BOM", "binary", "decode", "normalise"]
+__all__ = ["BOM", "binary", "decode", "normal_head", "normalise", "trailing_space"]
 
 BOM = "\ufeff"
 #: A file is taken as binary when it holds a NUL byte, or when more than this share of
@@ -33,10 +33,31 @@ def normalise(text: str) -> str:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _TRAILING_SPACE.search(text) is None and not text[-1:].isspace():
+        return text + "\n" if text else text  # only the final newline was missing
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def normal_head(text: str, head: str) -> tuple[str, bool]:
+    """``text`` normalised but for trailing white space after ``head`` (a slice of its
+    start), which is looked for only there: the cheap part of :func:`normalise`. The
+    flag says whether the whole text is known to be normal. A text with a BOM or a
+    carriage return is normalised whole."""
+    if text.startswith(BOM) or "\r" in text or _TRAILING_SPACE.search(head) is not None:
+        return normalise(text), True
+    if not text.endswith("\n"):
+        if text[-1:].isspace():  # (white space at the very end, after no line break)
+            return normalise(text), True
+        text += "\n"
+    return text, False
+
+
+def trailing_space(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether any line of ``text[start:end]`` ends in white space."""
+    return _TRAILING_SPACE.search(text, start, len(text) if end is None else end) is not None
 
 
 def _normal(text: str) -> bool:

@@ -8,6 +8,7 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from profileparse.plugins.common import is_meta_line
 
 import profileparse
 from profileparse import engine
@@ -148,3 +149,64 @@ def test_a_one_line_abstracts_dump_glued_inside_regular_records_is_found() -> No
         assert second.layout == "abstracts" and second.papers[0].abstract == abstract
         assert first.papers[-1].abstract is not None
         assert "Abstract:" not in first.papers[-1].abstract
+
+
+SPACES = st.sampled_from([" ", "\t", "  ", " \t", "\u00a0", "\u3000"])
+
+
+def _with_trailing_space(
+    text: str, rng: random.Random, after: int, share: float, meta: bool
+) -> str:
+    lines = text.split("\n")
+    at = 0
+    for i, line in enumerate(lines):
+        at += len(line) + 1
+        if at > after and line and rng.random() < share and (meta or not is_meta_line(line)):
+            lines[i] = line + rng.choice([" ", "\t", "  ", "\u00a0 "])
+    return "\n".join(lines)
+
+
+def test_trailing_space_past_the_head_reads_as_the_normal_text() -> None:
+    """Trailing white space is looked for past the first 64 KB only when the reading
+    could depend on it (see parsing._read_whole): on big dumps of every layout, with
+    trailing spaces after 70,000 characters on some lines or on every line, meta lines
+    among them, every door gives what the normalised text gives, and the saving is
+    taken where the records stay regular."""
+    from profileparse.parsing import ParseOptions, _read_whole
+
+    records = load_records(400)
+    rng = random.Random(31)
+    lazy = 0
+    for render in RENDERERS.values():
+        clean = render(records, rng, Variations()).text
+        for share, meta in ((0.05, True), (1.0, True), (0.3, False)):
+            text = _with_trailing_space(clean, rng, 70_000, share, meta)
+            normal = normalise(text)
+            assert normal != text
+            assert profileparse.parse(text) == profileparse.parse(normal)
+            assert profileparse.parse_all(text) == profileparse.parse_all(normal)
+            assert profileparse.parse_bytes(text.encode()) == profileparse.parse_all(normal)
+            prepared, _ = _read_whole(text, ParseOptions())
+            lazy += prepared != normal
+    assert lazy >= 3  # the meta lines left alone: no layout needed the normal text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(LINES, st.one_of(st.just(""), SPACES)), max_size=16),
+    st.sampled_from(RECORDS or ["abstracts"]),
+)
+def test_trailing_space_is_read_as_the_normal_text_on_random_lines(
+    lines: list[tuple[str, str]], layout: str
+) -> None:
+    """The same with the first 64 KB cut to a few characters, so every line but the
+    first is past it."""
+    import profileparse.parsing as parsing
+
+    text = "\n".join(line + space for line, space in lines) + "\n"
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(parsing, "HEAD_CHARS", 8)
+        got = profileparse.parse_all(text, layout=layout)
+        one = profileparse.parse(text, layout=layout)
+    assert got == profileparse.parse_all(normalise(text), layout=layout)
+    assert one == profileparse.parse(normalise(text), layout=layout)
