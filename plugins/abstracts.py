@@ -91,7 +91,8 @@ def _stray(line: Token) -> Diagnostic:
 
 def _regular(tokens: tuple[str, ...], span: Span) -> Paper:
     """An ``Abstract:`` line with no other line after it, as ``record`` reads one."""
-    return _paper_in(tokens[0].split(":", 1)[1], span)
+    line = tokens[0]
+    return _paper_in(line[line.index(":") + 1 :], span)  # the lexer matched ":"
 
 
 def sniff(text: str) -> float:

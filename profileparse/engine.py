@@ -63,7 +63,8 @@ def read(layout: Layout, prepared: str, first_line: int = 1) -> Reading:
     if at < head_end:
         children.append(_head(records, terminals, transformer, prepared, at, head_end, first_line))
     line = first_line + prepared.count("\n", 0, head_end)  # the line of `at`, throughout
-    regular, more, build, count = terminals.regular, terminals.line, records.regular, records.lines
+    regular, more = terminals.regular.match, terminals.line.match
+    build, count = records.regular, records.lines
     opener, body = terminals.opener, terminals.body
     run: list[Paper] = []
     at = head_end
@@ -73,16 +74,17 @@ def read(layout: Layout, prepared: str, first_line: int = 1) -> Reading:
     while at < end:
         if first_end < 0 and at > head_end:
             first_end = at
-        m = regular.match(prepared, at)
-        if m is not None and not more.match(prepared, m.end()):
+        m = regular(prepared, at)
+        if m is not None and not more(prepared, m.end()):
             tokens = m.groups()
             # The last token's line: the line breaks before it; then the ones it ends
-            # with (after its text, which has none).
-            final = tokens[-1]
+            # with (after its text, which has none: each token is a line and the blank
+            # lines after it).
             last = line + prepared.count("\n", at, m.start(count + 1)) if count else line
             paper = build(tokens, trusted_span(line, last))
             if paper is not None:
                 run.append(paper)
+                final = tokens[-1]
                 line = last + final.count("\n", len(final.rstrip()))
                 at = m.end()
                 continue
