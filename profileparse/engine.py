@@ -31,17 +31,17 @@ from typing import Any, NamedTuple
 from profileparse.layouts import Layout, LayoutResult, Records, Token, grammar_terminal, lexer_order
 from profileparse.model import Paper, trusted_span
 
-__all__ = ["Reading", "read"]
+__all__ = ["Reader", "Reading", "read"]
 
 
 class Reading(NamedTuple):
     """What :func:`read` gives: the layout's result, whether every record was regular
-    (none went to the ``record`` rule), and where the first record ends (the end of
-    the head when there is none)."""
+    (none went to the ``record`` rule), and where the text's lead ends: its head and
+    first ``LEAD_RECORDS`` records (all of it when it has no more)."""
 
     result: LayoutResult
     regular: bool
-    first_end: int
+    lead_end: int
 
 
 def read(layout: Layout, prepared: str, first_line: int = 1) -> Reading:
@@ -49,67 +49,116 @@ def read(layout: Layout, prepared: str, first_line: int = 1) -> Reading:
     layout's grammar with its transformer gives, and how regular its records were.
     ``first_line``: the number of the text's first line (a piece of a file), as if that
     many line breaks came before it."""
-    records = layout.records
-    if records is None:
-        raise ValueError(f"layout {layout.name!r} declares no record shape")
-    transformer: Any = layout.transformer()
-    terminals = _Terminals.of(layout.package, layout.grammar, records)
-    at = terminals.blank.match(prepared).end()  # type: ignore[union-attr]  # _NL? matches ""
-    # The first opener: right after _NL (which takes the line's indentation), or at the
-    # start of a later line.
-    first = terminals.opener.match(prepared, at) or terminals.opener_line.search(prepared, at)
-    head_end = first.start() if first is not None else len(prepared)
-    children: list[Any] = []
-    if at < head_end:
-        children.append(_head(records, terminals, transformer, prepared, at, head_end, first_line))
-    line = first_line + prepared.count("\n", 0, head_end)  # the line of `at`, throughout
-    regular, more = terminals.regular.match, terminals.line.match
-    build, count = records.regular, records.lines
-    opener, body = terminals.opener, terminals.body
-    run: list[Paper] = []
-    at = head_end
-    end = len(prepared)
-    regular_only = True
-    first_end = -1
-    while at < end:
-        if first_end < 0 and at > head_end:
-            first_end = at
-        m = regular(prepared, at)
-        if m is not None and not more(prepared, m.end()):
-            tokens = m.groups()
-            # The last token's line: the line breaks before it; then the ones it ends
-            # with (after its text, which has none: each token is a line and the blank
-            # lines after it).
-            last = line + prepared.count("\n", at, m.start(count + 1)) if count else line
-            paper = build(tokens, trusted_span(line, last))
-            if paper is not None:
-                run.append(paper)
-                final = tokens[-1]
-                line = last + final.count("\n", len(final.rstrip()))
-                at = m.end()
-                continue
-        m = opener.match(prepared, at)
+    reader = Reader(layout, prepared, first_line)
+    reader.read()
+    return reader.reading()
+
+
+#: How many records a text's lead holds after its head: where a record layout reads
+#: every record as regular, a dump that begins later breaks a record, or begins
+#: mid-line (see ``parsing._read``). Two, so that a run of two records of another
+#: dump's shape that starts right after the head shows whole.
+LEAD_RECORDS = 2
+
+
+class Reader:
+    """:func:`read` a record at a time: :meth:`read` goes on to the end of the text, or
+    stops before the first record that is not regular (where a caller may want to look
+    at the text before reading on)."""
+
+    def __init__(self, layout: Layout, prepared: str, first_line: int = 1) -> None:
+        records = layout.records
+        if records is None:
+            raise ValueError(f"layout {layout.name!r} declares no record shape")
+        self._records = records
+        self._text = prepared
+        self._transformer: Any = layout.transformer()
+        terminals = self._terminals = _Terminals.of(layout.package, layout.grammar, records)
+        at = terminals.blank.match(prepared).end()  # type: ignore[union-attr]  # matches ""
+        # The first opener: right after _NL (which takes the line's indentation), or at
+        # the start of a later line.
+        first = terminals.opener.match(prepared, at) or terminals.opener_line.search(prepared, at)
+        head_end = first.start() if first is not None else len(prepared)
+        self._children: list[Any] = []
+        if at < head_end:
+            head = _head(records, terminals, self._transformer, prepared, at, head_end, first_line)
+            self._children.append(head)
+        self._head_end = self.at = head_end
+        self._line = first_line + prepared.count("\n", 0, head_end)  # the line of `at`
+        self._run: list[Paper] = []
+        #: Whether every record read so far was regular.
+        self.regular = True
+        #: Where the text's lead ends: its head and first LEAD_RECORDS records (-1 until
+        #: they are read; the end of the text when it is read and has no more).
+        self.lead_end = -1
+        self._records_read = 0
+
+    def read(self, stop: bool = False) -> bool:
+        """Read on to the end of the text (True), or with ``stop`` to the first record
+        that is not regular (False, and the next call reads it)."""
+        prepared, terminals, records = self._text, self._terminals, self._records
+        regular, more = terminals.regular.match, terminals.line.match
+        build, count = records.regular, records.lines
+        run, line, at, end = self._run, self._line, self.at, len(prepared)
+        while at < end:
+            if self.lead_end < 0 and self._records_read == LEAD_RECORDS:
+                self.lead_end = at
+            self._records_read += 1
+            m = regular(prepared, at)
+            if m is not None and not more(prepared, m.end()):
+                tokens = m.groups()
+                # The last token's line: the line breaks before it; then the ones it
+                # ends with (after its text, which has none: each token is a line and
+                # the blank lines after it).
+                last = line + prepared.count("\n", at, m.start(count + 1)) if count else line
+                paper = build(tokens, trusted_span(line, last))
+                if paper is not None:
+                    run.append(paper)
+                    final = tokens[-1]
+                    line = last + final.count("\n", len(final.rstrip()))
+                    at = m.end()
+                    continue
+            if stop and self.regular:
+                self.regular = False
+                self._records_read -= 1  # (read again by the next call)
+                self._line, self.at = line, at
+                return False
+            self.regular = False
+            line, at = self._record(line, at)
+            run = self._run  # (a new run of regular records starts after it)
+        self._line, self.at = line, at
+        if self.lead_end < 0:  # no more records than the lead's: it is the text
+            self.lead_end = at
+        return True
+
+    def _record(self, line: int, at: int) -> tuple[int, int]:
+        """The record at ``at`` through the transformer's ``record`` rule: the line and
+        position after it."""
+        prepared, terminals = self._text, self._terminals
+        m = terminals.opener.match(prepared, at)
         if m is None:  # only blank text can follow the last record
-            break
-        regular_only = False
-        if run:
-            children.append((run, []))
-            run = []
-        found = [Token(records.opener, m.group(), line, _column(prepared, at))]
+            return line, len(prepared)
+        if self._run:
+            self._children.append((self._run, []))
+            self._run = []
+        found = [Token(self._records.opener, m.group(), line, _column(prepared, at))]
         body_start = body_end = m.end()
-        b = body.match(prepared, body_start)
+        b = terminals.body.match(prepared, body_start)
         if b is not None:
             body_end = b.end()
             body_line = line + prepared.count("\n", at, body_start)
             value = prepared[body_start:body_end]
             found.append(Token("BODY", value, body_line, _column(prepared, body_start)))
-        children.append(transformer.record(found))
-        line += prepared.count("\n", at, body_end)
-        at = body_end
-    if run:
-        children.append((run, []))
-    result: LayoutResult = transformer.start(children)
-    return Reading(result, regular_only, first_end if first_end >= 0 else at)
+        self._children.append(self._transformer.record(found))
+        return line + prepared.count("\n", at, body_end), body_end
+
+    def reading(self) -> Reading:
+        """The reading of the text, once it is read to its end (call it once)."""
+        if self._run:
+            self._children.append((self._run, []))
+            self._run = []
+        result: LayoutResult = self._transformer.start(self._children)
+        return Reading(result, self.regular, self.lead_end)
 
 
 def _head(

@@ -104,8 +104,8 @@ class Layout:
     #: hide inside a record another layout reads as regular: a dump of this layout that
     #: begins in the middle of a line (files joined without a final newline). Where a
     #: record layout reads every record of a text as regular, the core asks ``starts``
-    #: only about the text up to the end of the first record (any other dump start
-    #: breaks a record) and ``glued_starts`` about the whole text.
+    #: only about the text's lead, its head and first two records (any other dump
+    #: start breaks a record), and ``glued_starts`` about the whole text.
     glued_starts: Callable[[str], Iterable[tuple[int, int]]] | None = None
     #: ``record_start(line) -> bool``: whether a record may begin at this line, so a
     #: huge dump can be parsed in pieces cut there. None: the dump is parsed whole.

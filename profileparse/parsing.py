@@ -11,7 +11,7 @@ import functools
 import gc
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 from attrs import frozen
@@ -70,11 +70,12 @@ def parse_text(
     *,
     split: bool = True,
     checks: bool = True,
+    first_line: int = 1,
 ) -> list[Document]:
     """The whole walk from text to model, one document per dump in the text.
 
     1. text stage: ``normalise`` (BOM, line ends, trailing white space), once, and
-       only as far as it changes what the layout reads (see ``_read_whole``);
+       only as far as it changes what the layout reads (see ``_read``);
     2. split into dumps where a layout says one of its kind begins (``split``);
     3. detect each dump's layout from a bounded head of it (unless one is given);
     4. run that layout's grammar and transformer;
@@ -82,14 +83,17 @@ def parse_text(
        order, and ``strict``.
 
     ``found`` are diagnostics from decoding the bytes (``decode``). ``checks=False``
-    leaves out the whole-dump checks, for a piece of a dump (streaming)."""
+    leaves out the whole-dump checks, and ``first_line`` numbers the text's lines from
+    there, for a piece of a dump read with ``split=False`` (streaming)."""
     if binary(found):
         return [Document(source=options.source, diagnostics=found)]
-    prepared, reading = _read_whole(text, options)
-    starts = _starts(prepared, reading) if split else [(1, 1)]
+    prepared, starts, reading = _read(text, options, split=split, first_line=first_line)
     if len(starts) == 1:
-        return [_parse_dump(prepared, options, found, checks=checks, reading=reading)]
-    prepared = normalise(prepared)  # the parts are read anew: each from the normal text
+        return [
+            _parse_dump(
+                prepared, options, found, checks=checks, reading=reading, first_line=first_line
+            )
+        ]
     documents = []
     for (first, column), part in zip(starts, _parts(prepared, starts), strict=True):
         last = part.count("\n")  # the part keeps the whole text's line numbers
@@ -115,11 +119,13 @@ def _parse_dump(
     *,
     checks: bool = True,
     reading: tuple[Layout, engine.Reading] | None = None,
+    first_line: int = 1,
 ) -> Document:
     """Steps 3 to 5 for one dump (``reading``: its layout's reading of it, when
     ``_reading`` has made one)."""
     if not prepared or prepared.isspace():  # stops at the first other character: no copy
-        empty = Diagnostic(Severity.WARNING, DiagnosticCode.EMPTY, "the dump is empty", 1)
+        message = "the dump is empty"
+        empty = Diagnostic(Severity.WARNING, DiagnosticCode.EMPTY, message, first_line)
         return Document(source=options.source, layout=options.layout, diagnostics=(*found, empty))
     if reading is not None:
         document = finish(reading[0], reading[1].result, options, found, checks=checks)
@@ -131,7 +137,8 @@ def _parse_dump(
         )
     else:
         layout = get_registry().layout(name)
-        document = finish(layout, run(layout, prepared).result, options, found, checks=checks)
+        result = run(layout, prepared, first_line).result
+        document = finish(layout, result, options, found, checks=checks)
     if options.strict and document.errors:
         raise _as_error(document.errors[0], prepared, options.source)
     return document
@@ -201,53 +208,66 @@ def glued_starts(prepared: str) -> list[tuple[int, int]]:
     return found
 
 
-def _reading(prepared: str, options: ParseOptions) -> tuple[Layout, engine.Reading] | None:
-    """The reading of a whole text as one dump of the layout it shows (``run``), or
-    None: an empty text, or no layout."""
-    if not prepared or prepared.isspace():
-        return None
-    name = options.layout if options.layout is not None else detect(prepared)
-    if name is None:
-        return None
-    layout = get_registry().layout(name)
-    return layout, run(layout, prepared)
+class _Read(NamedTuple):
+    """A text as the layouts read it, where its dumps start, and its reading as one dump
+    (its layout's, and that layout's reading): None for an empty text or one no layout
+    fits, or when several dumps start and the reading was not asked for."""
+
+    prepared: str
+    starts: list[tuple[int, int]]
+    reading: tuple[Layout, engine.Reading] | None
 
 
-def _read_whole(
-    text: str, options: ParseOptions
-) -> tuple[str, tuple[Layout, engine.Reading] | None]:
-    """The text as the layouts read it, and the reading of it as one dump (``_reading``).
+def _read(
+    text: str,
+    options: ParseOptions,
+    *,
+    split: bool = True,
+    first_line: int = 1,
+    whole: bool = False,
+) -> _Read:
+    """Steps 1 to 4 for a whole text: normalise it as far as the reading needs, find
+    where dumps start (``split``), and read it as one dump when it is one (or when
+    ``whole`` asks for that reading anyway).
 
-    Normalising costs a look at every line's end for trailing white space; a reading
-    that is the same either way saves it. The text's BOM, line ends and final newline
-    are always made normal, and trailing white space in its first 64 KB (what detection
-    and the head's terminals read). Past that, where a record layout reads every record
-    as regular (and its text before the first record has none), trailing white space
-    changes nothing: it would break a meta line, hence a record, and the layouts' builders
-    strip what they read. Any other reading is made again from the normalised text when
-    that differs."""
-    prepared, whole = normal_head(text, head(text))
-    reading = _reading(prepared, options)
-    if not whole and not (
-        reading is not None
-        and reading[1].regular
-        and not trailing_space(prepared, 0, reading[1].first_end)
-    ):
-        normal = normalise(prepared)
-        if normal is not prepared:
-            prepared, reading = normal, _reading(normal, options)
-    return prepared, reading
-
-
-def _starts(prepared: str, reading: tuple[Layout, engine.Reading] | None) -> list[tuple[int, int]]:
-    """Where dumps begin in a text (``start_points``), asked of less of it when a record
-    layout read every record of it as regular: another dump that begins after its first
-    record breaks the record it begins in (its lines are none the record expects), unless
-    it begins mid-line, so only the text up to the end of the first record and the
-    layouts' ``glued_starts`` need looking at."""
-    if reading is not None and reading[1].regular:
-        return start_points(prepared, upto=reading[1].first_end)
-    return start_points(prepared)
+    A record layout reads the text first, stopping before the first record that is not
+    regular. When there is none, two scans are saved. Another dump that begins after
+    the text's lead (its head and first two records, ``engine.LEAD_RECORDS``) breaks
+    the record it lands in (its lines are none the record expects) unless it begins
+    mid-line, so ``starts`` is asked about the lead only, and ``glued_starts`` about
+    the whole. And trailing
+    white space past the text's first 64 KB (where detection and a header read) changes
+    nothing: it would break a meta line, so a record, and the layouts' builders strip
+    what they read; so the text is not searched for it line end by line end. Otherwise
+    the text is normalised, every start looked for, and the reading goes on from where
+    it stopped (from the start, when normalising changed the text)."""
+    prepared, normal = normal_head(text, head(text))
+    name = None
+    if prepared and not prepared.isspace():
+        name = options.layout if options.layout is not None else detect(prepared)
+    layout = get_registry().layout(name) if name is not None else None
+    with _collector_paused():
+        if layout is None or layout.records is None:
+            prepared = prepared if normal else normalise(prepared)
+            starts = start_points(prepared) if split else [(1, 1)]
+            reading = None
+            if layout is not None and (len(starts) == 1 or whole):
+                reading = layout, run(layout, prepared, first_line)
+            return _Read(prepared, starts, reading)
+        reader = engine.Reader(layout, prepared, first_line)
+        if reader.read(stop=True) and (normal or not trailing_space(prepared, 0, reader.lead_end)):
+            starts = start_points(prepared, upto=reader.lead_end) if split else [(1, 1)]
+            if len(starts) > 1:
+                prepared = normalise(prepared)  # (the dumps are read anew from it)
+            return _Read(prepared, starts, (layout, reader.reading()))
+        if not normal and (normalised := normalise(prepared)) is not prepared:
+            prepared = normalised
+            reader = engine.Reader(layout, prepared, first_line)
+        starts = start_points(prepared) if split else [(1, 1)]
+        if len(starts) > 1 and not whole:
+            return _Read(prepared, starts, None)
+        reader.read()
+        return _Read(prepared, starts, (layout, reader.reading()))
 
 
 def _parts(prepared: str, starts: list[tuple[int, int]]) -> list[str]:
@@ -360,8 +380,8 @@ def parse(
 
 def parse_prepared(text: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
     """:func:`parse` of a text: one document, warning when it holds several."""
-    prepared, reading = _read_whole(text, options)
-    starts = [line for line, _ in _starts(prepared, reading)]
+    prepared, points, reading = _read(text, options, whole=True)
+    starts = [line for line, _ in points]
     if len(starts) > 1:
         where = ", ".join(str(n) for n in starts[1:])
         found = (

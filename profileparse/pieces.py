@@ -111,7 +111,7 @@ def _in_pieces(path: str | os.PathLike[str], options: ParseOptions) -> Document 
             # Where dumps start, as parse_text looks (see its _starts), with the end of
             # the piece before as context (a dump begun mid-line is inside one piece).
             if reading.regular:
-                several = len(start_points(tail + prepared[: reading.first_end])) > 1
+                several = len(start_points(tail + prepared[: reading.lead_end])) > 1
                 several = several or bool(glued_starts(prepared))
             else:
                 several = len(start_points(tail + prepared)) > 1

@@ -10,7 +10,7 @@ from typing import IO
 
 import attrs
 
-from profileparse.model import Diagnostic, Document, Paper, Profile, Span
+from profileparse.model import Diagnostic, Document, Paper, Profile
 from profileparse.parsing import ParseOptions, detect, parse_text
 from profileparse.pieces import cut
 from profileparse.registry import get_registry
@@ -20,10 +20,6 @@ __all__ = ["PaperStream", "iter_papers"]
 
 CHUNK_BYTES = 1 << 20  # parse about 1 MB at a time, always cut at a record boundary
 _SNIFF_BYTES = 64 << 10
-
-
-def _shift_span(span: Span | None, by: int) -> Span | None:
-    return None if span is None else Span(span.start_line + by, span.end_line + by)
 
 
 def _shift_diagnostic(d: Diagnostic, by: int) -> Diagnostic:
@@ -81,15 +77,17 @@ class PaperStream:
         layout = get_registry().layout(self.layout)
         for offset, position, data in cut(self._lines, layout.record_start, CHUNK_BYTES):
             text, found = decode(data, position, self._encoding)
-            (doc,) = parse_text(text, options, found, split=False, checks=False)
-            if doc.profile is not None and self.profile is None:
-                self.profile = attrs.evolve(doc.profile, span=_shift_span(doc.profile.span, offset))
-            self.diagnostics.extend(
-                _shift_diagnostic(d, offset) if offset else d for d in doc.diagnostics
+            found = tuple(_shift_diagnostic(d, offset) for d in found) if offset else found
+            # (the chunk's lines numbered as the file's)
+            (doc,) = parse_text(
+                text, options, found, split=False, checks=False, first_line=offset + 1
             )
+            if doc.profile is not None and self.profile is None:
+                self.profile = doc.profile
+            self.diagnostics.extend(doc.diagnostics)
             for paper in doc.papers:
                 self.count += 1
-                yield attrs.evolve(paper, span=_shift_span(paper.span, offset)) if offset else paper
+                yield paper
         if layout.check is not None:  # checks that need the whole dump, once
             self.diagnostics.extend(layout.check(self.profile, self.count))
         self.diagnostics.sort(key=lambda d: (d.line, d.column))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from profileparse.plugins.common import is_meta_line
 
@@ -125,14 +125,15 @@ def test_a_dump_starts_only_where_a_record_breaks_or_mid_line() -> None:
     (``starts`` asked about the first record only, ``glued_starts`` about the whole
     text) finds every dump start the whole search finds, on pastes of every layout
     after every other, joined every way."""
-    from profileparse.parsing import ParseOptions, _reading, _starts, start_points
+    from profileparse.parsing import ParseOptions, _read, start_points
 
     shortcuts = 0
     for text in _pastes():
         prepared = normalise(text)
-        reading = _reading(prepared, ParseOptions())
-        shortcuts += reading is not None and reading[1].regular
-        assert _starts(prepared, reading) == start_points(prepared), text[:200]
+        read = _read(prepared, ParseOptions(), whole=True)
+        assert read.reading is not None
+        shortcuts += read.reading[1].regular
+        assert read.starts == start_points(prepared), text[:200]
     assert shortcuts > 20  # the shortcut was taken, glued one-record dumps among them
 
 
@@ -168,11 +169,11 @@ def _with_trailing_space(
 
 def test_trailing_space_past_the_head_reads_as_the_normal_text() -> None:
     """Trailing white space is looked for past the first 64 KB only when the reading
-    could depend on it (see parsing._read_whole): on big dumps of every layout, with
+    could depend on it (see parsing._read): on big dumps of every layout, with
     trailing spaces after 70,000 characters on some lines or on every line, meta lines
     among them, every door gives what the normalised text gives, and the saving is
     taken where the records stay regular."""
-    from profileparse.parsing import ParseOptions, _read_whole
+    from profileparse.parsing import ParseOptions, _read
 
     records = load_records(400)
     rng = random.Random(31)
@@ -186,8 +187,7 @@ def test_trailing_space_past_the_head_reads_as_the_normal_text() -> None:
             assert profileparse.parse(text) == profileparse.parse(normal)
             assert profileparse.parse_all(text) == profileparse.parse_all(normal)
             assert profileparse.parse_bytes(text.encode()) == profileparse.parse_all(normal)
-            prepared, _ = _read_whole(text, ParseOptions())
-            lazy += prepared != normal
+            lazy += _read(text, ParseOptions()).prepared != normal
     assert lazy >= 3  # the meta lines left alone: no layout needed the normal text
 
 
@@ -210,3 +210,17 @@ def test_trailing_space_is_read_as_the_normal_text_on_random_lines(
         one = profileparse.parse(text, layout=layout)
     assert got == profileparse.parse_all(normalise(text), layout=layout)
     assert one == profileparse.parse(normalise(text), layout=layout)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINES, max_size=16), st.sampled_from([None, *RECORDS]))
+@example(["CLJun 29, 2023Code", "Abstract:We study parsing.", "Abstract:Two."], "abstracts")
+def test_the_dump_start_shortcut_finds_every_start_on_random_lines(
+    lines: list[str], layout: str | None
+) -> None:
+    """Where the shortcut is taken (every record regular), it finds what the whole
+    search finds, whichever layout reads the text."""
+    from profileparse.parsing import ParseOptions, _read, start_points
+
+    prepared = normalise("\n".join(lines))
+    assert _read(prepared, ParseOptions(layout=layout)).starts == start_points(prepared)
