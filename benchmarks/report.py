@@ -118,9 +118,11 @@ terminals) goes straight to the layout's builder; any other record goes to the
 transformer's own `record` rule, so one damaged record does not slow the rest
 (`tests/test_engine.py` holds the engine equal to Lark's parse on seeds, rendered,
 damaged and random text). Before a layout runs, nothing copies the whole text:
-`normalise` returns a normal text as it is. When every record is regular, dump starts
-are looked for only up to the end of the first record, and glued ones (a dump begun
-mid-line) in one scan for a literal the regex engine finds quickly. The inline split
+`normalise` returns a normal text as it is. The layout reads first; when every record
+is regular, dump starts are looked for only in the text's lead (its head and first two
+records) and glued ones (a dump begun mid-line) in one scan for a literal the regex
+engine finds quickly, and trailing white space past the first 64 KB, which cannot
+change such a reading, is not looked for line end by line end. The inline split
 scores only readings whose first name holds no comma, each title ending once. While a
 dump's model is built the garbage collector is paused, dates are shared, and records
 are made with `trusted_paper`. What is left is per-record Python: the paper objects,
