@@ -53,8 +53,11 @@ _QUOTES = "\"'“”‘’«»"
 _OPEN_CLOSE = {"(": ")", "[": "]"}
 
 _ET_AL = re.compile(r",?[^\S\n]+et[^\S\n]+al\.?\Z")
-# The longest name worth considering: it bounds the work on hostile long lines.
-MAX_NAME = 120
+# The longest name worth considering (characters): where a title's end and its first
+# author are looked for, and what bounds the work on hostile long lines. The longest of
+# the 48,274 author names in the arXiv sample has 44; the window before 2026-12 was
+# 120, which scored readings of a first "name" as long as a title's whole last line.
+MAX_NAME = 64
 
 
 class AuthorList(NamedTuple):
