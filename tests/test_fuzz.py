@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import profileparse
-from profileparse import ParseError
+from profileparse import ParseError, engine
+from profileparse.parsing import parse_with_grammar
+from profileparse.text import normalise
 from tests.conftest import lines_of, seed_paths, unaccounted
 
 SEEDS = [p.read_text(encoding="utf-8") for p in seed_paths()]
@@ -24,9 +26,16 @@ NASTY = st.sampled_from(
 )  # fmt: skip
 
 
+RECORD_LAYOUTS = [e.item for e in profileparse.get_registry().layouts.values() if e.item.records]
+
+
 def check(text: str) -> None:
     doc = profileparse.parse(text)
     assert unaccounted(doc, text) == []
+    # The record engine reads every layout as Lark's parse of its grammar does.
+    prepared = normalise(text)
+    for layout in RECORD_LAYOUTS:
+        assert engine.read(layout, prepared).result == parse_with_grammar(layout, prepared)
     # strict raises exactly when the lenient parse found an error, at the first error.
     if doc.ok:
         assert profileparse.parse(text, strict=True) == doc
