@@ -28,7 +28,15 @@ import functools
 import re
 from typing import Any, NamedTuple
 
-from profileparse.layouts import Layout, LayoutResult, Records, Token, grammar_terminal, lexer_order
+from profileparse.layouts import (
+    Layout,
+    LayoutResult,
+    Records,
+    Token,
+    grammar_terminal,
+    lexer_order,
+    terminal_pattern,
+)
 from profileparse.model import Paper, trusted_span
 
 __all__ = ["Reader", "Reading", "read"]
@@ -210,7 +218,8 @@ class _Terminals:
         #: ``_NL?`` at the very start: the blank lines before the first token.
         self.blank = re.compile(f"(?:{terminal('_NL').pattern})?")
         names = lexer_order(package, grammar, records.head_tokens)
-        self.head = re.compile("|".join(f"(?P<{n}>{terminal(n).pattern})" for n in names))
+        pattern = "|".join(f"(?P<{n}>{terminal_pattern(package, grammar, n)})" for n in names)
+        self.head = re.compile(pattern)  # (built from the terminals' text, none compiled alone)
 
     @classmethod
     @functools.cache

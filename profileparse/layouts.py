@@ -40,6 +40,7 @@ __all__ = [
     "diagnostic",
     "grammar_terminal",
     "lexer_order",
+    "terminal_pattern",
 ]
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
@@ -195,7 +196,13 @@ def grammar_terminal(package: str, grammar: str, name: str) -> re.Pattern[str]:
     """The compiled pattern of terminal ``name`` in a layout's grammar, so Python that
     needs the same lexical shape (sniffing, finding dump starts, the record engine)
     reads it from the grammar instead of writing it again."""
-    return re.compile(_terminals(package, grammar)[name][0])  # flags are inline: (?i:...)
+    return re.compile(terminal_pattern(package, grammar, name))
+
+
+def terminal_pattern(package: str, grammar: str, name: str) -> str:
+    """The regular expression of terminal ``name`` in a layout's grammar, as text (its
+    flags inline: ``(?i:...)``), to build a larger pattern from."""
+    return _terminals(package, grammar)[name][0]
 
 
 def lexer_order(package: str, grammar: str, names: Iterable[str]) -> list[str]:
