@@ -33,7 +33,7 @@ from profileparse.model import (
     trusted_span,
 )
 
-from .common import is_meta_line
+from .common import is_meta_line, records_result
 
 
 def _abstract() -> re.Pattern[str]:
@@ -53,13 +53,10 @@ def _is_abstract_line(line: str) -> bool:
     return _abstract().match(line.strip() + "\n") is not None
 
 
-def _paper(after_colon: str, line: int) -> Paper:
-    """The paper of an ``Abstract:`` line on ``line``, from the text after its colon."""
-    return _paper_in(after_colon, trusted_span(line, line))
-
-
-def _paper_in(after_colon: str, span: Span) -> Paper:
-    text = after_colon.strip()
+def _paper(line: str, span: Span) -> Paper:
+    """The paper of an ``Abstract:`` line (an ABSTRACT token's text): what follows its
+    first colon (the lexer matched one)."""
+    text = line[line.index(":") + 1 :].strip()
     return trusted_paper(None, (), False, None, None, None, False, None, text or None, span)
 
 
@@ -67,19 +64,15 @@ class AbstractsTransformer:
     """Turns the abstracts grammar's rules into the model."""
 
     def start(self, children: list[tuple[list[Paper], list[Diagnostic]]]) -> LayoutResult:
-        papers: list[Paper] = []
-        diagnostics: list[Diagnostic] = []
-        for record_papers, record_diagnostics in children:
-            papers.extend(record_papers)
-            diagnostics.extend(record_diagnostics)
-        return LayoutResult(papers=papers, diagnostics=diagnostics)
+        return records_result(children)
 
     def preamble(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         return [], [_stray(as_line(token)) for token in children]
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         token = children[0]
-        paper = _paper(token.value.split(":", 1)[1], token.line or 1)  # the lexer matched ":"
+        line = token.line or 1
+        paper = _paper(token.value, trusted_span(line, line))
         return [paper], ([_stray(line) for line in body_lines(children[1])] if children[1:] else [])
 
 
@@ -91,8 +84,7 @@ def _stray(line: Token) -> Diagnostic:
 
 def _regular(tokens: tuple[str, ...], span: Span) -> Paper:
     """An ``Abstract:`` line with no other line after it, as ``record`` reads one."""
-    line = tokens[0]
-    return _paper_in(line[line.index(":") + 1 :], span)  # the lexer matched ":"
+    return _paper(tokens[0], span)
 
 
 def sniff(text: str) -> float:

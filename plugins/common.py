@@ -16,12 +16,13 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from profileparse.layouts import Token, diagnostic, grammar_terminal
+from profileparse.layouts import LayoutResult, Token, diagnostic, grammar_terminal
 from profileparse.model import (
     MONTHS,
     Diagnostic,
     Paper,
     PaperDate,
+    Profile,
     Severity,
     Span,
     trusted_paper,
@@ -40,6 +41,7 @@ __all__ = [
     "record_meta",
     "record_paper",
     "record_shape",
+    "records_result",
     "regular_meta",
     "render_meta",
     "split_broken_meta",
@@ -177,6 +179,20 @@ def regular_meta(tokens: tuple[str, ...]) -> Meta | None:
         return read_meta(tokens[0])
     except ValueError:
         return None
+
+
+def records_result(
+    children: Iterable[tuple[Iterable[Paper], Iterable[Diagnostic]]],
+    profile: Profile | None = None,
+) -> LayoutResult:
+    """A record layout's ``start`` rule: the papers and diagnostics of each of its
+    children (records, a preamble or header read as such), in order, as one result."""
+    papers: list[Paper] = []
+    diagnostics: list[Diagnostic] = []
+    for child_papers, child_diagnostics in children:
+        papers.extend(child_papers)
+        diagnostics.extend(child_diagnostics)
+    return LayoutResult(profile=profile, papers=papers, diagnostics=diagnostics)
 
 
 def read_records(

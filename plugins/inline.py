@@ -37,6 +37,7 @@ from .common import (
     record_meta,
     record_paper,
     record_shape,
+    records_result,
     regular_meta,
 )
 
@@ -46,13 +47,8 @@ _LONG = 25  # words
 class InlineTransformer:
     """Turns the inline grammar's rules into the model."""
 
-    def start(self, children: list[Any]) -> LayoutResult:
-        papers: list[Paper] = []
-        diagnostics: list[Diagnostic] = []
-        for record_papers, record_diagnostics in children:
-            papers.extend(record_papers)
-            diagnostics.extend(record_diagnostics)
-        return LayoutResult(papers=papers, diagnostics=diagnostics)
+    def start(self, children: list[tuple[list[Paper], list[Diagnostic]]]) -> LayoutResult:
+        return records_result(children)
 
     def preamble(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         message = "text before the first paper record was not read"

@@ -41,6 +41,7 @@ from .common import (
     record_meta,
     record_paper,
     record_shape,
+    records_result,
     regular_meta,
     split_broken_meta,
 )
@@ -133,19 +134,11 @@ class ProfileTransformer:
     listed_papers = _metric("listed_papers")
 
     def start(self, children: list[Header | tuple[list[Paper], list[Diagnostic]]]) -> LayoutResult:
-        profile: Profile | None = None
-        papers: list[Paper] = []
-        diagnostics: list[Diagnostic] = []
-        for child in children:
-            if isinstance(child, Header):
-                profile = child.profile
-                diagnostics.extend(child.diagnostics)
-                papers.extend(child.papers)
-            else:
-                record_papers, record_diagnostics = child
-                papers.extend(record_papers)
-                diagnostics.extend(record_diagnostics)
-        return LayoutResult(profile=profile, papers=papers, diagnostics=diagnostics)
+        header = next((child for child in children if isinstance(child, Header)), None)
+        return records_result(
+            ((c.papers, c.diagnostics) if isinstance(c, Header) else c for c in children),
+            profile=header.profile if header is not None else None,
+        )
 
     def header(self, children: list[HeaderLine]) -> Header:
         fields: dict[str, Any] = {}

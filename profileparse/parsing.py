@@ -187,7 +187,7 @@ def start_points(prepared: str, upto: int | None = None) -> list[tuple[int, int]
     """Where dumps begin: (line, column), the column 1 unless a dump begins mid-line.
 
     ``upto``: only a dump that begins mid-line (``Layout.glued_starts``) may begin after
-    this position (see ``_starts``)."""
+    this position (see ``_read``)."""
     head = prepared if upto is None else prepared[: prepared.rfind("\n", 0, upto) + 1]
     starts = {(1, 1)}
     for entry in get_registry().layouts.values():
@@ -235,12 +235,12 @@ def _read(
     the text's lead (its head and first two records, ``engine.LEAD_RECORDS``) breaks
     the record it lands in (its lines are none the record expects) unless it begins
     mid-line, so ``starts`` is asked about the lead only, and ``glued_starts`` about
-    the whole. And trailing
-    white space past the text's first 64 KB (where detection and a header read) changes
-    nothing: it would break a meta line, so a record, and the layouts' builders strip
-    what they read; so the text is not searched for it line end by line end. Otherwise
-    the text is normalised, every start looked for, and the reading goes on from where
-    it stopped (from the start, when normalising changed the text)."""
+    the whole. And trailing white space past the text's first 64 KB (where detection
+    and a header read) changes nothing: it would break a meta line, so a record, and
+    the layouts' builders strip what they read; so the text is not searched for it
+    line end by line end. Otherwise the text is normalised, every start looked for, and
+    the reading goes on from where it stopped (from the start, when normalising changed
+    the text)."""
     prepared, normal = normal_head(text, head(text))
     name = None
     if prepared and not prepared.isspace():
@@ -375,10 +375,10 @@ def parse(
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the dump as str, not {type(text).__name__}")
     options = ParseOptions(layout, source, strict, reference_year)
-    return parse_prepared(text, options, ())
+    return parse_one(text, options, ())
 
 
-def parse_prepared(text: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
+def parse_one(text: str, options: ParseOptions, found: tuple[Diagnostic, ...]) -> Document:
     """:func:`parse` of a text: one document, warning when it holds several."""
     prepared, points, reading = _read(text, options, whole=True)
     starts = [line for line, _ in points]

@@ -18,7 +18,7 @@ from profileparse.parsing import (
     detect,
     finish,
     glued_starts,
-    parse_prepared,
+    parse_one,
     run,
     start_points,
 )
@@ -186,7 +186,7 @@ def parse_file(
     del data
     if binary(found):
         return Document(source=options.source, diagnostics=found)
-    return parse_prepared(text, options, found)
+    return parse_one(text, options, found)
 
 
 def _utf8(encoding: str | None) -> bool:
