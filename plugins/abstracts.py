@@ -99,28 +99,26 @@ def sniff(text: str) -> float:
 _SENTENCES = ".!?)]\"'”’"  # what ends a sentence
 
 
-# "abstract" in any case, a class per letter: a fixed width, for looking back.
-_WORD = "".join(f"[{c.upper()}{c}]" for c in "abstract")
-# Where an "Abstract:" may be glued to the end of a sentence: a colon (a literal, found at
-# memchr speed) right after "abstract" right after a sentence's end, or after white space
-# (looked at closer below).
-_GLUED_COLON = re.compile(f":(?<=[{re.escape(_SENTENCES)}]{_WORD}:)|:(?<=[^\\S\\n]:)")
-
-
 def _glued(text: str) -> Iterator[tuple[int, int]]:
     """``Abstract:`` right after the end of a sentence, mid-line: the first line of an
     abstracts dump glued to the last line of the text before it (``cat`` of a file with
     no final newline)."""
-    for m in _GLUED_COLON.finditer(text):
-        end = m.start()
-        while end > 0 and text[end - 1] != "\n" and text[end - 1].isspace():
-            end -= 1
-        at = end - len("abstract")
-        if at < 1 or text[at:end].lower() != "abstract" or text[at - 1] not in _SENTENCES:
-            continue
-        line_start = text.rfind("\n", 0, at) + 1
-        if text[line_start:at].strip() and _abstract().match(text, at):
-            yield text.count("\n", 0, at) + 1, at - line_start + 1
+    # Each colon is found by str.find (at memchr speed, three times a regex's scan) and
+    # looked at closer only after a "t" or white space.
+    find = text.find
+    colon = find(":", 1)
+    while colon >= 0:
+        before = text[colon - 1]
+        if before in "tT" or (before.isspace() and before != "\n"):
+            end = colon
+            while end > 0 and text[end - 1] != "\n" and text[end - 1].isspace():
+                end -= 1
+            at = end - len("abstract")
+            if at >= 1 and text[at - 1] in _SENTENCES and text[at:end].lower() == "abstract":
+                line_start = text.rfind("\n", 0, at) + 1
+                if text[line_start:at].strip() and _abstract().match(text, at):
+                    yield text.count("\n", 0, at) + 1, at - line_start + 1
+        colon = find(":", colon + 1)
 
 
 def _any_abstract_line(text: str) -> bool:
