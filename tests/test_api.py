@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import weakref
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,32 @@ def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _Node:
+    link: object = None
+
+
+def test_parsing_thaws_nothing_frozen_and_leaves_cycles_to_the_collector() -> None:
+    """Objects made while parsing go to the collector's oldest generation: what the
+    program froze stays frozen, and a cycle made before the parse is still freed."""
+    text = (SEEDS / "000_6faa1e42dd226781.txt").read_text(encoding="utf-8")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        profileparse.parse(text)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    node = _Node()
+    node.link = node
+    gone = weakref.ref(node)
+    del node
+    profileparse.parse(text)
+    assert gone() is not None  # (a cycle: only the collector frees it)
+    gc.collect()
+    assert gone() is None
 
 
 def test_import_loads_nothing_until_a_name_is_used() -> None:
