@@ -104,20 +104,27 @@ def _glued(text: str) -> Iterator[tuple[int, int]]:
     abstracts dump glued to the last line of the text before it (``cat`` of a file with
     no final newline)."""
     # Each colon is found by str.find (at memchr speed, three times a regex's scan) and
-    # looked at closer only after a "t" or white space.
+    # looked at closer only after a "t", or after white space (what "abstract" may end
+    # at, when it does, is found by walking back over it).
     find = text.find
     colon = find(":", 1)
     while colon >= 0:
-        before = text[colon - 1]
-        if before in "tT" or (before.isspace() and before != "\n"):
-            end = colon
-            while end > 0 and text[end - 1] != "\n" and text[end - 1].isspace():
+        end = colon
+        before = text[end - 1]
+        if before not in "tT":
+            while before != "\n" and before.isspace() and end > 1:
                 end -= 1
-            at = end - len("abstract")
-            if at >= 1 and text[at - 1] in _SENTENCES and text[at:end].lower() == "abstract":
-                line_start = text.rfind("\n", 0, at) + 1
-                if text[line_start:at].strip() and _abstract().match(text, at):
-                    yield text.count("\n", 0, at) + 1, at - line_start + 1
+                before = text[end - 1]
+        at = end - len("abstract")
+        if (
+            before in "tT"
+            and at >= 1
+            and text[at - 1] in _SENTENCES
+            and text[at:end].lower() == "abstract"
+        ):
+            line_start = text.rfind("\n", 0, at) + 1
+            if text[line_start:at].strip() and _abstract().match(text, at):
+                yield text.count("\n", 0, at) + 1, at - line_start + 1
         colon = find(":", colon + 1)
 
 
