@@ -108,35 +108,35 @@ class Reader:
         regular, more = terminals.regular.match, terminals.line.match
         build, count = records.regular, records.lines
         run, line, at, end = self._run, self._line, self.at, len(prepared)
+        lead_end, records_read = self.lead_end, self._records_read
         while at < end:
-            if self.lead_end < 0 and self._records_read == LEAD_RECORDS:
-                self.lead_end = at
-            self._records_read += 1
+            if lead_end < 0 and records_read == LEAD_RECORDS:
+                lead_end = at
+            records_read += 1
             m = regular(prepared, at)
-            if m is not None and not more(prepared, m.end()):
+            if m is not None and not more(prepared, after := m.end()):
                 tokens = m.groups()
                 # The last token's line: the line breaks before it; then the ones it
-                # ends with (after its text, which has none: each token is a line and
-                # the blank lines after it).
+                # holds (each token is a line and the blank lines after it, so all of
+                # its line breaks come after its text).
                 last = line + prepared.count("\n", at, m.start(count + 1)) if count else line
                 paper = build(tokens, trusted_span(line, last))
                 if paper is not None:
                     run.append(paper)
-                    final = tokens[-1]
-                    line = last + final.count("\n", len(final.rstrip()))
-                    at = m.end()
+                    line = last + tokens[-1].count("\n")
+                    at = after
                     continue
             if stop and self.regular:
                 self.regular = False
-                self._records_read -= 1  # (read again by the next call)
                 self._line, self.at = line, at
+                self.lead_end, self._records_read = lead_end, records_read - 1  # (read again)
                 return False
             self.regular = False
             line, at = self._record(line, at)
             run = self._run  # (a new run of regular records starts after it)
         self._line, self.at = line, at
-        if self.lead_end < 0:  # no more records than the lead's: it is the text
-            self.lead_end = at
+        # With no more records than the lead's, the lead is the text.
+        self.lead_end, self._records_read = (at if lead_end < 0 else lead_end), records_read
         return True
 
     def _record(self, line: int, at: int) -> tuple[int, int]:
