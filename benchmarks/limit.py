@@ -113,17 +113,29 @@ def _median_cold(side: str, layout: str, path: str, runs: int) -> tuple[float, i
     return statistics.median(times), count
 
 
-def _median_seconds(function: object, text: str, runs: int) -> tuple[float, int]:
-    times = []
-    count = 0
+def _seconds(function: object, text: str) -> tuple[float, int]:
+    gc.collect()
+    start = time.perf_counter()
+    result = function(text)  # type: ignore[operator]
+    elapsed = time.perf_counter() - start
+    return elapsed, len(result.papers if hasattr(result, "papers") else result["papers"])
+
+
+def _paired_medians(
+    ours: object, theirs: object, text: str, runs: int
+) -> tuple[tuple[float, int], tuple[float, int]]:
+    """Each side's median time and record count, the runs taken in turn (ours, then
+    the limit's) so that a slow spell of the machine falls on both."""
+    timed: tuple[list[float], list[float]] = ([], [])
+    counts = [0, 0]
     for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        result = function(text)  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-        count = len(result.papers if hasattr(result, "papers") else result["papers"])
-        del result
-    return statistics.median(times), count
+        for side, function in enumerate((ours, theirs)):
+            seconds, counts[side] = _seconds(function, text)
+            timed[side].append(seconds)
+    return (
+        (statistics.median(timed[0]), counts[0]),
+        (statistics.median(timed[1]), counts[1]),
+    )
 
 
 def main() -> None:
@@ -144,10 +156,12 @@ def main() -> None:
                 ours, ours_count = _median_cold("ours", layout, path, args.runs)
                 theirs, their_count = _median_cold("limit", layout, path, args.runs)
         else:
-            ours, ours_count = _median_seconds(
-                lambda t, layout=layout: profileparse.parse(t, layout=layout), text, args.runs
+            (ours, ours_count), (theirs, their_count) = _paired_medians(
+                lambda t, layout=layout: profileparse.parse(t, layout=layout),
+                limit.PARSERS[layout],
+                text,
+                args.runs,
             )
-            theirs, their_count = _median_seconds(limit.PARSERS[layout], text, args.runs)
         if ours_count != their_count:
             raise SystemExit(f"{layout}: profileparse read {ours_count}, the limit {their_count}")
         rows.append(
