@@ -15,8 +15,8 @@ transformer's own rule handlers: the head's rules, ``record`` for each record,
 ``start`` for the whole. Only a regular record (a ``BODY`` of exactly ``Records.lines``
 lines, matched as that many of the line terminal a ``BODY`` is made of) goes to the
 layout's builder instead of ``record``, its tokens as plain strings; the builder may
-decline one (an impossible date, a line that needs a
-diagnostic), and ``record`` then reads it.
+decline one (an impossible date, a line that needs a diagnostic), and ``record`` then
+reads it (a declined record keeps the regular shape).
 
 Lark stays the reference: ``parsing.parse_with_grammar`` runs the same grammar and
 transformer, and the tests hold the two equal.
@@ -38,14 +38,16 @@ from profileparse.layouts import (
     terminal_pattern,
 )
 from profileparse.model import Paper, trusted_span
+from profileparse.text import trailing_space
 
 __all__ = ["Reader", "Reading", "read"]
 
 
 class Reading(NamedTuple):
     """What :func:`read` gives: the layout's result, whether every record was regular
-    (none went to the ``record`` rule), and where the text's lead ends: its head and
-    first ``LEAD_RECORDS`` records (all of it when it has no more)."""
+    (had the regular shape, whether or not its builder declined it), and where the
+    text's lead ends: its head and first ``LEAD_RECORDS`` records (all of it when it has
+    no more)."""
 
     result: LayoutResult
     regular: bool
@@ -125,6 +127,13 @@ class Reader:
                     run.append(paper)
                     line = last + tokens[-1].count("\n")
                     at = after
+                    continue
+                if not trailing_space(prepared, at, after):
+                    # The builder declined it (it needs a diagnostic): the record rule
+                    # reads it, as it would the normalised text (this record is), and
+                    # it keeps the regular shape.
+                    line, at = self._record(line, at)
+                    run = self._run
                     continue
             if stop and self.regular:
                 self.regular = False
