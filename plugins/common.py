@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -96,7 +97,7 @@ def read_meta(line: str) -> Meta:
     start = len(text) - len(text.lstrip("0123456789."))  # the score: digits and a dot
     return Meta(
         score=float(text[:start]) if start else None,
-        category=text[start : start + 2],
+        category=sys.intern(text[start : start + 2]),  # one string per category
         date=_date(text[start + 2 :]),
         has_code=has_code,
     )
