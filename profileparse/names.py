@@ -23,6 +23,7 @@ __all__ = [
     "AuthorList",
     "looks_like_author_list",
     "name_cost",
+    "name_cost_below",
     "parse_author_list",
     "split_author_tail",
 ]
@@ -143,15 +144,15 @@ ORGANISATION_WORDS = frozenset(
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _word_cost(token: str, position: int, count: int, camel: float = 2.0) -> float:
-    """Cost of one space-separated token of a name."""
+def _word_cost(token: str, first: bool, last: bool, camel: float = 2.0) -> float:
+    """Cost of one space-separated token of a name, first in it, last, both or neither
+    (all its place in the name changes)."""
     if _PLAIN.fullmatch(token) and token not in SUFFIXES and token not in GAELIC_PARTICLES:
         return 0.0  # the common case, settled at C speed: what the rules below give it
-    marks = _marks().search(token) if position == count - 1 else None
+    marks = _marks().search(token) if last else None
     if marks is not None and marks.start() > 0 and token[marks.start() - 1].isalpha():
-        return _word_cost(token[: marks.start()], position, count, camel) + 0.3
-    first, last = position == 0, position == count - 1
-    if token in SUFFIXES and not first and position >= 1:
+        return _word_cost(token[: marks.start()], first, last, camel) + 0.3
+    if token in SUFFIXES and not first:
         return 0.2 if last else 1.0
     if token.lower() in PARTICLES and token.islower():
         return 3.0 if first or last else 0.2
@@ -171,7 +172,7 @@ def _word_cost(token: str, position: int, count: int, camel: float = 2.0) -> flo
             return INVALID
         if not inner:
             return INVALID
-        inner_cost = _word_cost(inner, 1, 3)
+        inner_cost = _word_cost(inner, False, False)
         return inner_cost + (2.0 if first else 0.5)
     if token.endswith("."):
         body = token[:-1]
@@ -181,7 +182,7 @@ def _word_cost(token: str, position: int, count: int, camel: float = 2.0) -> flo
             return 0.2
         if not body or "." in body:
             return _JUNK
-        return _word_cost(body, position, count) + 0.8
+        return _word_cost(body, first, last) + 0.8
     if not any(c.isalpha() for c in token):
         return _JUNK
     cost = 0.0
@@ -243,6 +244,30 @@ def name_cost(name: str, *, listed: bool = False) -> float:
     >>> name_cost("LMsKaiyue Wen")
     inf
     """
+    return _name_cost(name, listed, INVALID)
+
+
+#: Costs :func:`name_cost_below` found exactly (emptied when it holds this many).
+_BELOW_SIZE = 1 << 16
+_below: dict[str, float] = {}
+
+
+def name_cost_below(name: str, limit: float) -> float:
+    """``name_cost(name)`` when that is below ``limit``; otherwise some number at least
+    ``limit``, found with less work (the scoring stops once its words cost that much)."""
+    cost = _below.get(name)
+    if cost is None:
+        cost = _name_cost(name, False, limit)
+        if cost < limit:  # (exact)
+            if len(_below) >= _BELOW_SIZE:
+                _below.clear()
+            _below[name] = cost
+    return cost
+
+
+def _name_cost(name: str, listed: bool, limit: float) -> float:
+    """:func:`name_cost`, stopping once the words' costs reach ``limit`` (every part of
+    the cost is a number of at least 0, added up)."""
     if _PLAIN_NAME.fullmatch(name):
         # The common case, settled at C speed: capitalised words of ASCII letters, none
         # an organisation's word, a suffix or a Gaelic particle, cost what the rules
@@ -268,9 +293,9 @@ def name_cost(name: str, *, listed: bool = False) -> float:
             # A given name of two capitalised syllables ("JiHoon", "AliReza", "TingJie"):
             # common in romanised Korean, Chinese and Persian names.
             camel = min(camel, 1.2)
-        cost += _word_cost(token, position, count, camel)
-        if cost == INVALID:
-            return INVALID
+        cost += _word_cost(token, position == 0, position == count - 1, camel)
+        if cost >= limit:
+            return cost  # (INVALID among them)
     words = [t for t in tokens if not (t.islower() and t in PARTICLES) and t not in SUFFIXES]
     initials = sum(1 for t in words if _INITIAL.fullmatch(t))
     core = len(words) - initials + (initials + 1) // 2  # "L. D. M. S. Sai Teja" is 4
