@@ -22,6 +22,7 @@ from profileparse.names import (
     MAX_NAME,
     AuthorList,
     name_cost,
+    name_cost_below,
     split_author_tail,
 )
 
@@ -49,8 +50,12 @@ class GluedSplit(NamedTuple):
     title: str
     authors: AuthorList
     cost: float
+    #: What the next best reading costs. Readings that cannot come within ``MARGIN`` of
+    #: the best are not scored in full, so for a confident split this is only known to
+    #: be at least ``MARGIN`` more (a costlier reading's, or ``INVALID``).
     runner_up: float
-    #: The next best reading: its title and first author (None when there is none).
+    #: The next best reading: its title and first author (None when there is none; for
+    #: a confident split, as ``runner_up`` says).
     other: tuple[str, str] | None = None
 
     @property
@@ -172,6 +177,12 @@ def _candidates(text: str, start: int) -> list[int]:
     return out
 
 
+# What the count of names shown costs, by the count of names after the first (0 to 2):
+# "et al." follows exactly three; without it, three is still the most common.
+_ET_AL_COUNT_COST = (4.0, 4.0, 0.0)
+_COUNT_COST = (0.6, 0.3, 0.0)
+
+
 def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     """Split an inline-layout line into its title and author list.
 
@@ -181,58 +192,69 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
 
     Each reading puts the last ``trailing`` comma-separated names (0 to 2) in the list
     and looks for where the first name starts in the text before them (its last
-    ``MAX_NAME`` characters); the cheapest reading wins, the first of equals."""
+    ``MAX_NAME`` characters); the cheapest reading wins, of equals the one with fewer
+    trailing names, then the one whose first name starts first. The cheapest readings
+    are tried first, so that a costly one stops being scored as soon as it cannot come
+    within ``MARGIN`` of the best (:func:`~profileparse.names.name_cost_below`)."""
     text, et_al, affiliation = split_author_tail(line.strip())
     pieces = text.split(",")
-    best: tuple[float, str, tuple[str, ...]] | None = None
-    second: tuple[float, str, tuple[str, ...]] | None = None
     max_trailing = min(len(pieces) - 1, 2)
     # The text before the trailing names ends at a comma: where each reading's ends.
     ends = [len(text)]
     for trailing in range(1, max_trailing + 1):
-        ends.append(ends[-1] - len(pieces[len(pieces) - trailing]) - 1)
+        ends.append(ends[-1] - len(pieces[-trailing]) - 1)
     ends = [len(text[:end].rstrip()) for end in ends]
     candidates = _candidates(text, min(ends) - MAX_NAME)
-    title_costs: dict[int, tuple[str, float]] = {}  # a title is the same in every reading
+    counts = _ET_AL_COUNT_COST if et_al else _COUNT_COST
+    # Each reading's names after the first and what they cost, the cheapest first.
+    readings: list[tuple[float, int, list[str]]] = []
     for trailing in range(0, max_trailing + 1):
         # Names keep the dump's characters (a no-break space stays one); only the ends
         # are trimmed.
         tail = [p.strip() for p in pieces[len(pieces) - trailing :]]
-        tail_cost = 0.0
+        base = 0.0
         for name in tail:
-            tail_cost += name_cost(name, listed=True)
-        if tail_cost == INVALID:
-            continue
+            base += name_cost(name, listed=True)
+        if base != INVALID:
+            readings.append((base + counts[trailing], trailing, tail))
+    readings.sort(key=lambda reading: reading[0])
+    # The best reading and the next, as ((cost, trailing, start), title, first name,
+    # the names after it): of equal costs, the one with fewer trailing names wins, then
+    # the one whose first name starts first.
+    best: tuple[tuple[float, int, int], str, str, list[str]] | None = None
+    second: tuple[tuple[float, int, int], str, str, list[str]] | None = None
+    bonus = KNOWN_NAME if known else 0.0  # (what a known first name takes off at most)
+    bound = INVALID  # readings that cost this much cannot change the outcome
+    for base, trailing, tail in readings:
+        if base - bonus >= bound:
+            break
         end = ends[trailing]
-        shown = trailing + 1
-        # "et al." follows exactly three names; without it, three is still the most common.
-        count_cost = (0.0 if shown == 3 else 4.0) if et_al else {3: 0.0, 2: 0.3, 1: 0.6}[shown]
         # The first author's name starts after the comma before `end`: no reading puts
         # a comma inside it (name_cost finds a comma inside a name's word impossible,
         # bar an apostrophe name or a quoted nickname, and such a reading won on none
-        # of the 9,288 sample records).
+        # of the 9,288 sample records). The shortest name is scored first.
         floor = max(text.rfind(",", 0, end) + 1, end - MAX_NAME)
-        for i in candidates[bisect.bisect_left(candidates, floor) :]:
-            if i >= end:
-                break
+        low = bisect.bisect_left(candidates, floor)
+        for k in range(bisect.bisect_left(candidates, end) - 1, low - 1, -1):
+            i = candidates[k]
             head = text[i:end].strip()
-            cost = name_cost(head)
-            if cost == INVALID:
-                continue
-            if i not in title_costs:
-                title = text[:i].rstrip()
-                title_costs[i] = (title, _title_end_cost(title) if title else INVALID)
-            title, title_cost = title_costs[i]
+            limit = bound - base + bonus
+            cost = name_cost_below(head, limit)
+            if cost >= limit:
+                continue  # not a name (INVALID), or too costly to matter
+            title = text[:i].rstrip()
             if not title:
                 continue
-            cost += tail_cost + count_cost + title_cost
+            cost += base + _title_end_cost(title)
             if known and " ".join(head.split()) in known:
                 cost = max(cost - KNOWN_NAME, 0.0)
-            reading = (cost, title, (head, *tail))
-            if best is None or cost < best[0]:
-                best, second = reading, best
-            elif second is None or cost < second[0]:
-                second = reading
+            key = (cost, trailing, i)
+            if best is None or key < best[0]:
+                best, second = (key, title, head, tail), best
+                if cost < 6.0:
+                    bound = cost + MARGIN
+            elif second is None or key < second[0]:
+                second = (key, title, head, tail)
     if best is None:
         return GluedSplit(
             title=text.strip(),
@@ -240,11 +262,11 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
             cost=INVALID,
             runner_up=INVALID,
         )
-    cost, title, names = best
+    (cost, _, _), title, first, tail = best
     return GluedSplit(
         title=title,
-        authors=AuthorList(names=names, et_al=et_al, affiliation=affiliation),
+        authors=AuthorList(names=(first, *tail), et_al=et_al, affiliation=affiliation),
         cost=cost,
-        runner_up=second[0] if second is not None else INVALID,
-        other=(second[1], second[2][0]) if second is not None else None,
+        runner_up=second[0][0] if second is not None else INVALID,
+        other=(second[1], second[2]) if second is not None else None,
     )

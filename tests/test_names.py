@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 import profileparse
 from profileparse import names
-from profileparse.glued import split_glued
+from profileparse.glued import MARGIN, split_glued
 from profileparse.names import name_cost, parse_author_list
+from tests.render import load_records
 
 NAMES = [
     "Yann LeCun",
@@ -199,4 +200,85 @@ def test_a_word_ruled_out_by_its_comma_is_one_the_rules_rule_out(
     must find that word impossible at every earlier position too."""
     if names._comma_inside(token):
         for position in range(count - 1):
-            assert names._word_cost(token, position, count, camel) == names.INVALID
+            assert names._word_cost(token, position == 0, False, camel) == names.INVALID
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="AbcZé -'’.\"()1*†,ÓhMcLeTeam", min_size=1, max_size=30),
+        st.sampled_from(
+            [
+                "Laurens van der Maaten",
+                "Question AnsweringNing Lan",
+                "LMsChun-Hsiao Yeh",
+                "David R. Mortensen",
+                "BAAI RoboBrain Team",
+                "Channel Coding with Codebook DiversityJoseph Rowan",
+            ]
+        ),
+    ),
+    st.floats(min_value=0.0, max_value=12.0),
+)
+def test_name_cost_below_a_limit_is_the_cost_or_at_least_the_limit(name: str, limit: float) -> None:
+    full = name_cost(name)
+    below = names.name_cost_below(name, limit)
+    if full < limit:
+        assert below == full
+    else:
+        assert below >= limit
+
+
+def _exhaustive(line: str, known: frozenset[str]) -> list[tuple[float, int, int, str, str]]:
+    """Every reading ``split_glued`` weighs, scored in full: (cost, trailing names, where
+    the first name starts, title, first name), best first (the search's own order)."""
+    from profileparse import glued
+
+    text, et_al, _ = names.split_author_tail(line.strip())
+    pieces = text.split(",")
+    readings = []
+    for trailing in range(min(len(pieces) - 1, 2) + 1):
+        tail = [p.strip() for p in pieces[len(pieces) - trailing :]]
+        end = len(",".join(pieces[: len(pieces) - trailing]).rstrip())
+        count = {True: (4.0, 4.0, 0.0), False: (0.6, 0.3, 0.0)}[et_al][trailing]
+        base = sum(name_cost(name, listed=True) for name in tail) + count
+        floor = max(text.rfind(",", 0, end) + 1, end - names.MAX_NAME)
+        for i in glued._candidates(text, floor):
+            head, title = text[i:end].strip(), text[:i].rstrip()
+            if i >= end or not title or name_cost(head) == names.INVALID or base == names.INVALID:
+                continue
+            cost = name_cost(head) + base + glued._title_end_cost(title)
+            if known and " ".join(head.split()) in known:
+                cost = max(cost - glued.KNOWN_NAME, 0.0)
+            readings.append((cost, trailing, i, title, head))
+    return sorted(readings)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_the_split_stops_scoring_only_readings_that_cannot_matter(data: st.DataObject) -> None:
+    """The search scores the cheapest readings first and stops scoring one that cannot
+    come within MARGIN of the best: it finds what scoring every reading in full finds
+    (the best; whether it is confident; the next best when it is not)."""
+    record = data.draw(st.sampled_from(load_records(300)))
+    authors = record["authors"][:3]
+    line = record["title"] + ", ".join(authors) + (" et al." if len(record["authors"]) > 3 else "")
+    cut = data.draw(st.integers(min_value=0, max_value=len(line)))
+    line = data.draw(
+        st.sampled_from([line, line[:cut] + data.draw(st.sampled_from(" ,-'.AéT")) + line[cut:]])
+    )
+    known = frozenset(data.draw(st.lists(st.sampled_from([*authors, "Wei Wang"]), max_size=2)))
+    for names_known in (frozenset(), known):
+        split = split_glued(line, names_known)
+        readings = _exhaustive(line, names_known)
+        if not readings:
+            assert split.cost == names.INVALID and not split.authors.names
+            continue
+        cost, _, _, title, first = readings[0]
+        assert (split.cost, split.title, split.authors.names[0]) == (cost, title, first)
+        runner_up = readings[1][0] if len(readings) > 1 else names.INVALID
+        confident = cost < 6.0 and runner_up - cost >= MARGIN
+        assert split.confident == confident
+        if not confident:
+            assert split.runner_up == runner_up
+            assert split.other == ((readings[1][3], readings[1][4]) if len(readings) > 1 else None)
