@@ -7,6 +7,7 @@ cannot be told by a grammar (``...Language ModelsXiaozhi Wang, Kaiyue Wen et al.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 import attrs
@@ -83,18 +84,22 @@ def revise(result: LayoutResult) -> LayoutResult:
     author between commas, or the first author of a confident split. A reading whose
     first author is one of them gets cheaper (``KNOWN_NAME``)."""
     papers, diagnostics = list(result.papers), result.diagnostics
-    uncertain = {d.line: d for d in diagnostics if d.code == "ambiguous-split"}
+    uncertain = [d for d in diagnostics if d.code == "ambiguous-split"]
     if not uncertain:
         return result
-    known: set[str] = set()
+    # The paper each warning is about: the one whose lines hold it (a record gives one
+    # at most; papers are in line order).
+    spans = [(paper.span, index) for index, paper in enumerate(papers) if paper.span]
+    starts = [span.start_line for span, _ in spans]
     flagged: dict[int, Diagnostic] = {}
+    for warning in uncertain:
+        k = bisect.bisect_right(starts, warning.line) - 1
+        if k >= 0 and warning.line <= spans[k][0].end_line:
+            flagged[spans[k][1]] = warning
+    shown: set[str] = set()
     for index, paper in enumerate(papers):
-        lines = range(paper.span.start_line, paper.span.end_line + 1) if paper.span else ()
-        line = next((n for n in lines if n in uncertain), None)  # a record gives one at most
-        if line is not None:
-            flagged[index] = uncertain[line]
-        known.update(" ".join(name.split()) for name in paper.authors[line is not None :])
-    names = frozenset(known)
+        shown.update(paper.authors[1:] if index in flagged else paper.authors)
+    names = frozenset(map(" ".join, map(str.split, shown)))
     dropped: set[int] = set()
     for index, warning in flagged.items():
         paper = papers[index]

@@ -247,7 +247,7 @@ def _exhaustive(line: str, known: frozenset[str]) -> list[tuple[float, int, int,
             head, title = text[i:end].strip(), text[:i].rstrip()
             if i >= end or not title or name_cost(head) == names.INVALID or base == names.INVALID:
                 continue
-            cost = name_cost(head) + base + glued._title_end_cost(title)
+            cost = name_cost(head) + (base + glued._title_end_cost(title))
             if known and " ".join(head.split()) in known:
                 cost = max(cost - glued.KNOWN_NAME, 0.0)
             readings.append((cost, trailing, i, title, head))
