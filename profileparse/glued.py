@@ -12,7 +12,6 @@ by the glued text (:func:`glued_text`) to repair their splits.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -161,11 +160,11 @@ def _caseless(c: str) -> bool:
     return c.isalpha() and not c.isupper() and not c.islower()
 
 
-def _candidates(text: str, start: int) -> list[int]:
-    """Positions from ``start`` on where a name could start: a capital, or a letter of a
-    script without case (CJK, ...) right after text of another kind, glued to what comes
-    before."""
-    found = _MAYBE_NAME_START.finditer(text, max(1, start))
+def _candidates(text: str, start: int, end: int) -> list[int]:
+    """Positions from ``start`` up to ``end`` where a name could start: a capital, or a
+    letter of a script without case (CJK, ...) right after text of another kind, glued
+    to what comes before."""
+    found = _MAYBE_NAME_START.finditer(text, max(1, start), end)
     if text.isascii():
         return [m.start() for m in found]
     out = []
@@ -204,7 +203,6 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     for trailing in range(1, max_trailing + 1):
         ends.append(ends[-1] - len(pieces[-trailing]) - 1)
     ends = [len(text[:end].rstrip()) for end in ends]
-    candidates = _candidates(text, min(ends) - MAX_NAME)
     counts = _ET_AL_COUNT_COST if et_al else _COUNT_COST
     # Each reading's names after the first and what they cost, the cheapest first.
     readings: list[tuple[float, int, list[str]]] = []
@@ -214,10 +212,10 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
         tail = [p.strip() for p in pieces[len(pieces) - trailing :]]
         base = 0.0
         for name in tail:
-            base += name_cost(name, listed=True)
+            base += name_cost(name, True)  # (listed)
         if base != INVALID:
             readings.append((base + counts[trailing], trailing, tail))
-    readings.sort(key=lambda reading: reading[0])
+    readings.sort()  # (by cost, then by the count of trailing names: each has its own)
     # The best reading and the next, as ((cost, trailing, start), title, first name,
     # the names after it): of equal costs, the one with fewer trailing names wins, then
     # the one whose first name starts first.
@@ -234,9 +232,7 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
         # bar an apostrophe name or a quoted nickname, and such a reading won on none
         # of the 9,288 sample records). The shortest name is scored first.
         floor = max(text.rfind(",", 0, end) + 1, end - MAX_NAME)
-        low = bisect.bisect_left(candidates, floor)
-        for k in range(bisect.bisect_left(candidates, end) - 1, low - 1, -1):
-            i = candidates[k]
+        for i in reversed(_candidates(text, floor, end)):
             head = text[i:end].strip()
             limit = bound - base + bonus
             cost = name_cost_below(head, limit)

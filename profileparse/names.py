@@ -234,7 +234,7 @@ _NOT_PLAIN = ORGANISATION_WORDS | SUFFIXES | GAELIC_PARTICLES
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def name_cost(name: str, *, listed: bool = False) -> float:
+def name_cost(name: str, listed: bool = False) -> float:
     """How unusual ``name`` is as one person's (or organisation's) name: 0 is ordinary,
     ``inf`` impossible. ``listed``: the name stands between commas in an author list,
     so a given name with an internal capital (``SeungWoo Lee``) is ordinary there.

@@ -243,7 +243,7 @@ def _exhaustive(line: str, known: frozenset[str]) -> list[tuple[float, int, int,
         count = {True: (4.0, 4.0, 0.0), False: (0.6, 0.3, 0.0)}[et_al][trailing]
         base = sum(name_cost(name, listed=True) for name in tail) + count
         floor = max(text.rfind(",", 0, end) + 1, end - names.MAX_NAME)
-        for i in glued._candidates(text, floor):
+        for i in glued._candidates(text, floor, end):
             head, title = text[i:end].strip(), text[:i].rstrip()
             if i >= end or not title or name_cost(head) == names.INVALID or base == names.INVALID:
                 continue
