@@ -95,11 +95,11 @@ def read_meta(line: str) -> Meta:
     if has_code:
         text = text[:-4]
     start = len(text) - len(text.lstrip("0123456789."))  # the score: digits and a dot
-    return Meta(
-        score=float(text[:start]) if start else None,
-        category=sys.intern(text[start : start + 2]),  # one string per category
-        date=_date(text[start + 2 :]),
-        has_code=has_code,
+    return Meta(  # (score, category: one string per category, date, has_code)
+        float(text[:start]) if start else None,
+        sys.intern(text[start : start + 2]),
+        _date(text[start + 2 :]),
+        has_code,
     )
 
 

@@ -348,6 +348,8 @@ def split_author_tail(text: str) -> tuple[str, bool, str | None]:
     if dot and head[-1:].isspace() and tail.strip():
         affiliation = tail.strip()
         text = head.rstrip()
+    if text.endswith(" et al.") and not (text[-8:-7].isspace() or text[-8:-7] == ","):
+        return text[:-7], True, affiliation  # the common form, found without a regex
     # Only the end of the line can hold "et al."; looking there keeps this linear.
     m = _ET_AL.search(text, max(len(text) - 16, 0)) if text.endswith(("al", "al.")) else None
     if m is None:
