@@ -35,8 +35,11 @@ def glued_text(title: str, authors: Iterable[str]) -> str:
 
 
 _LONG_LOWER_END = re.compile(r"[a-z]{5}\Z")
-_PUNCTUATION_THEN_WORD = re.compile(r"[?!)\]][A-Z][a-z]*\Z")
-_CAPITALS_THEN_WORD = re.compile(r"[A-Z]{2}[A-Z](?!s\Z)[a-z]+\Z")
+# A word that ends in a name's start glued on: after a sentence's end ("Plan?Omni"), or
+# after an acronym ("CTSeung"). (The two never both match one word.)
+_GLUED_WORD_END = re.compile(
+    r"(?P<punctuation>[?!)\]][A-Z][a-z]*)\Z|(?P<capitals>[A-Z]{2}[A-Z](?!s\Z)[a-z]+)\Z"
+)
 # Endings of complete English words: inflection and common derivational suffixes.
 _ENGLISH_ENDING = re.compile(
     r"(?:[a-z]{3}(?:ing|tion|sion|ness|ment|ity|sis|ics|ance|ence)s?|[a-z]{3}[^s\W]s)$"
@@ -96,7 +99,9 @@ def _title_end_cost(title: str) -> float:
         cost = 0.3
     else:
         cost = 1.0
-    word = title[-MAX_NAME:].rsplit(" ", 1)[-1]
+    end = title[-MAX_NAME:]
+    words = end.rsplit(" ", 2)  # (the last two words, and what is before them)
+    word = words[-1]
     # A final word with an internal capital ("DeepSeek") is a real but rarer title ending.
     # When the part before the last internal capital ends like a complete English word
     # ("ModelsJae", "DetectionYi"), the capital more likely starts a glued name
@@ -106,10 +111,11 @@ def _title_end_cost(title: str) -> float:
         # "Plan A" is a title, but "Khloud A" + "L Jallad" or "DeepSeekA" + "J Smith" is
         # an initialism split in two.
         cost += 0.8
-    if _PUNCTUATION_THEN_WORD.search(word):
-        cost += 1.0  # "Plan?Omni": a sentence ended, and a name was glued on
-    if _CAPITALS_THEN_WORD.search(word):
-        cost += 1.5  # "CTSeung", "UAVHye": an acronym with the start of a name glued on
+    glued_end = _GLUED_WORD_END.search(word)
+    if glued_end is not None:
+        # "Plan?Omni": a sentence ended, and a name was glued on; "CTSeung", "UAVHye":
+        # an acronym with the start of a name glued on.
+        cost += 1.0 if glued_end.lastgroup == "punctuation" else 1.5
     if last_cap:
         cost += 1.0
         if _ENGLISH_ENDING.search(word[:last_cap]):
@@ -119,13 +125,14 @@ def _title_end_cost(title: str) -> float:
     # A word just before the title's last that has a capital glued inside it after a
     # complete English word ("ReportBAAI Robo", "DistributionsSeyed Amir") is most likely
     # where the title really ended and the first author began.
-    for earlier in title[-MAX_NAME:].split(" ")[-2:-1]:
+    if len(words) > 1:
+        earlier = words[-2]
         glued = _glued_capital(earlier)
         if glued:
             cost += 0.8 + (1.0 if _ENGLISH_ENDING.search(earlier[:glued]) else 0.0)
     # The title's last comma-separated piece reading as a name ("..., Hansol Lim, Soo") means
     # an author was left in the title.
-    if "," in title[-MAX_NAME:]:
+    if "," in end:
         piece = title.rsplit(",", 1)[1].strip()
         if piece and piece[0].isupper():
             piece_cost = name_cost(piece)
