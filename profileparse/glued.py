@@ -204,24 +204,25 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     within ``MARGIN`` of the best (:func:`~profileparse.names.name_cost_below`)."""
     text, et_al, affiliation = split_author_tail(line.strip())
     pieces = text.split(",")
-    max_trailing = min(len(pieces) - 1, 2)
-    # The text before the trailing names ends at a comma: where each reading's ends.
-    ends = [len(text)]
-    for trailing in range(1, max_trailing + 1):
-        ends.append(ends[-1] - len(pieces[-trailing]) - 1)
-    ends = [len(text[:end].rstrip()) for end in ends]
     counts = _ET_AL_COUNT_COST if et_al else _COUNT_COST
-    # Each reading's names after the first and what they cost, the cheapest first.
-    readings: list[tuple[float, int, list[str]]] = []
-    for trailing in range(0, max_trailing + 1):
-        # Names keep the dump's characters (a no-break space stays one); only the ends
-        # are trimmed.
-        tail = [p.strip() for p in pieces[len(pieces) - trailing :]]
-        base = 0.0
-        for name in tail:
+    # Each reading: what its names after the first cost, how many there are, where the
+    # text before them ends (at a comma), and the names; the cheapest first.
+    readings: list[tuple[float, int, int, list[str]]] = []
+    tail: list[str] = []
+    base = 0.0
+    end = len(text)
+    for trailing in range(min(len(pieces) - 1, 2) + 1):
+        if trailing:
+            # Names keep the dump's characters (a no-break space stays one); only the
+            # ends are trimmed.
+            piece = pieces[-trailing]
+            end -= len(piece) + 1
+            name = piece.strip()
+            tail = [name, *tail]
             base += name_cost(name, True)  # (listed)
-        if base != INVALID:
-            readings.append((base + counts[trailing], trailing, tail))
+            if base == INVALID:
+                break
+        readings.append((base + counts[trailing], trailing, len(text[:end].rstrip()), tail))
     readings.sort()  # (by cost, then by the count of trailing names: each has its own)
     # The best reading and the next, as ((cost, trailing, start), title, first name,
     # the names after it): of equal costs, the one with fewer trailing names wins, then
@@ -230,10 +231,9 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     second: tuple[tuple[float, int, int], str, str, list[str]] | None = None
     bonus = KNOWN_NAME if known else 0.0  # (what a known first name takes off at most)
     bound = INVALID  # readings that cost this much cannot change the outcome
-    for base, trailing, tail in readings:
+    for base, trailing, end, tail in readings:
         if base - bonus >= bound:
             break
-        end = ends[trailing]
         # The first author's name starts after the comma before `end`: no reading puts
         # a comma inside it (name_cost finds a comma inside a name's word impossible,
         # bar an apostrophe name or a quoted nickname, and such a reading won on none
@@ -259,17 +259,12 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
             elif second is None or key < second[0]:
                 second = (key, title, head, tail)
     if best is None:
-        return GluedSplit(
-            title=text.strip(),
-            authors=AuthorList(names=(), et_al=et_al, affiliation=affiliation),
-            cost=INVALID,
-            runner_up=INVALID,
-        )
+        return GluedSplit(text.strip(), AuthorList((), et_al, affiliation), INVALID, INVALID)
     (cost, _, _), title, first, tail = best
-    return GluedSplit(
-        title=title,
-        authors=AuthorList(names=(first, *tail), et_al=et_al, affiliation=affiliation),
-        cost=cost,
-        runner_up=second[0][0] if second is not None else INVALID,
-        other=(second[1], second[2]) if second is not None else None,
+    return GluedSplit(  # (title, authors, cost, runner_up, other)
+        title,
+        AuthorList((first, *tail), et_al, affiliation),
+        cost,
+        second[0][0] if second is not None else INVALID,
+        (second[1], second[2]) if second is not None else None,
     )
