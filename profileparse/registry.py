@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from importlib.machinery import PathFinder
 from typing import Any, Generic, TypeVar
 
+import attrs
 import pluggy
 from attrs import frozen
 
@@ -183,22 +184,10 @@ class Registry:
             ) from None
 
 
+#: What a duck-typed layout or format must have; it may have any other field too.
 _FIELDS: dict[type[Any], tuple[str, ...]] = {
     Format: ("name", "suffix", "description", "dump"),
     Layout: ("name", "description", "grammar", "transformer", "sniff"),
-}
-_OPTIONAL: dict[type[Any], tuple[str, ...]] = {
-    Format: ("dump_many", "streaming"),
-    Layout: (
-        "package",
-        "starts",
-        "record_start",
-        "check",
-        "revise",
-        "codes",
-        "infers_titles",
-        "fast",
-    ),
 }
 
 
@@ -213,9 +202,9 @@ def _coerce(item: object, kind: type[T], what: str, origin: str) -> T:
             f"{origin} registered {item!r} as a {what}, but it has no {', '.join(missing)}"
         )
     values = {f: getattr(item, f) for f in fields}
-    for optional in _OPTIONAL[kind]:
-        if hasattr(item, optional):
-            values[optional] = getattr(item, optional)
+    for optional in attrs.fields(kind):  # (the class's own list: none is left behind)
+        if optional.name not in values and hasattr(item, optional.name):
+            values[optional.name] = getattr(item, optional.name)
     try:
         return kind(**values)
     except (TypeError, ValueError) as exc:

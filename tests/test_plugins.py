@@ -13,7 +13,14 @@ import pytest
 
 import profileparse
 from profileparse import Document, Format, PluginError
-from profileparse.registry import Registry, _group_declared, builtin_plugins, get_plugin_manager
+from profileparse.layouts import Layout
+from profileparse.registry import (
+    Registry,
+    _group_declared,
+    builtin_plugins,
+    get_plugin_manager,
+    get_registry,
+)
 from tests.conftest import install_distribution
 
 
@@ -93,6 +100,24 @@ def test_any_object_with_the_format_fields_can_be_registered() -> None:
     pm.register(bad, name="bad-plugin")
     with pytest.raises(PluginError, match="bad-plugin registered a broken format"):
         Registry.from_plugin_manager(pm)
+
+
+def test_a_layout_registered_as_any_object_keeps_every_field_it_has() -> None:
+    """A duck-typed layout is copied field by field from ``Layout``'s own list: its
+    record shape and its glued starts too, so the record engine reads it."""
+    import attrs
+
+    builtin = get_registry().layout("abstracts")
+    shaped = SimpleNamespace(**{f.name: getattr(builtin, f.name) for f in attrs.fields(Layout)})
+    shaped.name = "abstracts-copy"
+    plugin = SimpleNamespace(
+        register_layouts=profileparse.hookimpl(lambda register: register(shaped))
+    )
+    pm = get_plugin_manager(load_entry_points=False)
+    pm.register(plugin, name="duck")
+    copy = Registry.from_plugin_manager(pm).layout("abstracts-copy")
+    assert copy.records is builtin.records and copy.glued_starts is builtin.glued_starts
+    assert attrs.evolve(copy, name="abstracts") == builtin
 
 
 def _groups() -> set[str]:
