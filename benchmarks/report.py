@@ -72,7 +72,7 @@ itself about 3.5 times slower than the limit below.
 `profileparse.iter_papers(path)` parses about 1 MB at a time, cut at record boundaries,
 and yields each paper as it completes. `profileparse parse FILE -f jsonl` streams the
 same way for files of 16 MB or more. `profileparse.parse_file` returns the whole
-document, but reads a UTF-8 file of more than 16 MB a piece (2 MB) at a time
+document, but reads a UTF-8 file of more than 1 MB a piece (512 KB) at a time
 (`profileparse.pieces`): only the model and one piece are in memory, never the whole
 text, which takes two bytes a character as soon as one character is past U+00FF. The
 document is the one the whole text gives (`tests/test_pieces.py`); a file that needs the
@@ -101,7 +101,8 @@ of 3, and checks that both read the same number of records:
 
 **Names never met.** The table above parses a dump whose 13,547 records are drawn, with
 repeats, from the 9,288 of the sample, so from the second record of a name on the name
-scoring's caches answer (`names.name_cost`, an LRU of 65,536). `benchmarks/limit.py
+scoring's caches answer (`names.name_cost` and a word's cost, LRUs of 65,536).
+`benchmarks/limit.py
 --cold` renders each record once (about 14 MB a layout) and times each run in a fresh
 process, after a first record that loads the imports and the grammar; both sides the
 same way. Medians of 3:
@@ -109,7 +110,13 @@ same way. Medians of 3:
 {cold}
 
 The inline layout is where the caches matter: a name not met before is scored word by
-word, several times a record for the readings that lose.
+word. `split_glued` scores the cheapest readings first (by the names after the first and
+how many they are), the shortest first name of each first, and stops scoring a reading
+as soon as its words cost enough that it cannot come within `MARGIN` of the best
+(`names.name_cost_below`): the best reading, whether it is confident, and the next best
+when it is not are those of scoring every reading in full (`tests/test_names.py` holds
+the search to the exhaustive one). A word's cost is kept by whether it is first or last
+in the name (all its place changes), so the readings of one line share their words.
 
 The built-in layouts are read by the core's record engine (`profileparse/engine.py`,
 from each layout's `Layout.records`), not by Lark's parser. A regular record (its opener
@@ -120,13 +127,16 @@ transformer's own `record` rule, so one damaged record does not slow the rest
 damaged and random text). Before a layout runs, nothing copies the whole text:
 `normalise` returns a normal text as it is. The layout reads first; when every record
 is regular, dump starts are looked for only in the text's lead (its head and first two
-records) and glued ones (a dump begun mid-line) in one scan for a literal the regex
-engine finds quickly, and trailing white space past the first 64 KB, which cannot
-change such a reading, is not looked for line end by line end. The inline split
-scores only readings whose first name holds no comma, each title ending once. While a
-dump's model is built the garbage collector is paused, dates are shared, and records
-are made with `trusted_paper`. What is left is per-record Python: the paper objects,
-the author lists, and for the inline layout the name scoring.
+records) and glued ones (a dump begun mid-line) in one `str.find` pass over the colons,
+and trailing white space past the first 64 KB, which cannot change such a reading, is
+not looked for line end by line end. A record of the regular shape that its builder
+declines (an uncertain inline split, which needs a warning) goes to the `record` rule
+and keeps the shortcut. While a dump's model is built the garbage collector is paused,
+and what was made goes straight to its oldest generation when it resumes (the model is
+long-lived: the young collection the paused allocations would set off at once would go
+over every object and free none); dates and categories are shared, and records are made
+with `trusted_paper`. What is left is per-record Python: the paper objects, the author
+lists, and for the inline layout the name scoring.
 
 ## Corpus build
 
@@ -151,9 +161,11 @@ unless an installed distribution declares plugins, cattrs (only `from_data` need
 pathlib, statistics or calendar; pluggy passes over the built-in plugins' other names.
 `tests/test_cli.py` checks that these stay out. At exit a command freezes its objects
 out of the garbage collector's last run over everything the interpreter holds (about a
-tenth of a short command's time). What `parse` spends now is mostly click (about 25 ms
-with the stdlib it loads), attrs (about 10 ms, and a few to build the model's classes)
-and the plugins' modules; parsing the dump takes a few milliseconds.
+tenth of a short command's time). What `parse` spends now is mostly its dependencies:
+the row `import click, attrs, pluggy, json` below is what importing them alone costs
+(click about 30 ms with the stdlib it loads: typing, inspect, uuid, datetime); then the
+model's attrs classes (a few ms to build), the plugins' modules and their patterns,
+and parsing the dump, a few milliseconds.
 `benchmarks/startup.py` runs the commands in turn, run after run, outside the checkout
 with plugin autoload on, each one's median of 15 against a bare `python -c pass` of the
 same run, with the interpreter of a default install (no `fast` extra):

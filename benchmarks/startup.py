@@ -31,6 +31,11 @@ def commands() -> dict[str, list[str]]:
     return {
         "python -c pass": [sys.executable, "-c", "pass"],
         "import profileparse": [sys.executable, "-c", "import profileparse"],
+        "import click, attrs, pluggy, json": [
+            sys.executable,
+            "-c",
+            "import click, attrs, pluggy, json",
+        ],
         "profileparse --help": [cli, "--help"],
         "profileparse parse (one seed-sized dump)": [cli, "parse", str(SEED)],
     }
