@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from profileparse.errors import ProfileparseError
+from profileparse.errors import MissingExtraError
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.model import Document, Paper
@@ -32,7 +32,7 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
-class MissingReportDependencyError(ProfileparseError, RuntimeError):
+class MissingReportDependencyError(MissingExtraError, RuntimeError):
     """The report needs plotly (the ``report`` extra)."""
 
 
@@ -368,9 +368,9 @@ def dump_many(
 ) -> Iterator[str]:
     """One page for several dumps: a comparison, then a section per dump.
     ``reference_year``: the year to give dates shown without one (else 'recent')."""
+    _plotly()  # (first: the one line that says plotly is missing)
     import plotly.offline
 
-    _plotly()
     documents = list(documents)
     charts = _Charts()
     sections = [_section(d, i, charts, reference_year) for i, d in enumerate(documents)]
@@ -410,6 +410,8 @@ def register_formats(register: Any) -> None:
             description="a page to look at: metrics, charts, a table of papers (plotly)",
             dump=dump,
             dump_many=dump_many,
+            modules=("plotly",),
+            install="profileparse[report]",
         )
     )
 

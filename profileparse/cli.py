@@ -76,6 +76,7 @@ def _check_format(ctx: click.Context, param: click.Parameter, value: str) -> str
     if value not in get_registry().formats:
         known = ", ".join(sorted(get_registry().formats))
         raise click.BadParameter(f"unknown format {value!r}; choose from {known}")
+    get_registry().format(value).require()  # (before any dump is read: exit 1, one line)
     return value
 
 
@@ -570,15 +571,21 @@ def check_command(paths: tuple[str, ...], layout: str | None, encoding: str | No
 
 @main.command("formats")
 def formats_command() -> None:
-    """List the export formats, with where each comes from."""
+    """List the export formats, with where each comes from, what each needs beyond the
+    core install and whether that is installed."""
     import json
 
     for name, entry in sorted(get_registry().formats.items()):
-        click.echo(f"{name:<16} {entry.item.suffix:<8} {entry.item.description}  [{entry.origin}]")
-        options = entry.item.options()
+        fmt = entry.item
+        click.echo(f"{name:<16} {fmt.suffix:<8} {fmt.description}  [{entry.origin}]")
+        options = fmt.options()
         if options:
             shown = ", ".join(f"{key}={json.dumps(value)}" for key, value in options.items())
             click.echo(f"{'':<25} options: {shown}")
+        if fmt.modules:
+            needs = ", ".join(fmt.modules) + (f" ({fmt.install})" if fmt.install else "")
+            state = "installed" if fmt.missing() is None else "NOT installed"
+            click.echo(f"{'':<25} needs: {needs}: {state}")
 
 
 @main.command("layouts")
@@ -616,6 +623,7 @@ def report_command(
     """
     import profileparse
 
+    get_registry().format("report").require()  # (before any dump is read)
     inputs = _expand(paths)
     failures: list[str] = []
     documents = []

@@ -12,6 +12,7 @@ __all__ = [
     "CorpusError",
     "CorpusLockedError",
     "FormatOptionError",
+    "MissingExtraError",
     "ParseError",
     "PluginError",
     "ProfileparseError",
@@ -35,6 +36,11 @@ class UnknownFormatError(ProfileparseError, ValueError):
 class FormatOptionError(ProfileparseError, ValueError):
     """A format was given an option it does not take (the message lists the ones it
     does), or a value it rejects."""
+
+
+class MissingExtraError(ProfileparseError, ImportError):
+    """A format or command needs a library that is not installed; the message is one
+    line that names it and the ``pip install`` that brings it."""
 
 
 class ParseError(ProfileparseError, ValueError):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from profileparse.errors import FormatOptionError
+from profileparse.errors import FormatOptionError, MissingExtraError
 
 if TYPE_CHECKING:
     from profileparse.model import Document
@@ -43,6 +43,20 @@ def _check_suffix(instance: Any, attribute: Any, value: str) -> None:
         raise ValueError(f"suffix must start with '.': {value!r}")
 
 
+def _modules(names: Iterable[str]) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported, found without importing it."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a parent that is missing, or set to None
+        return False
+
+
 def _text(out: str | bytes) -> str:
     return out.decode("utf-8") if isinstance(out, bytes) else out
 
@@ -57,6 +71,10 @@ class Format:
     reads its documents lazily and writes as it goes, and that consecutive documents
     with the same ``source`` are batches of one dump's papers: the command line then
     writes a huge dump through it in flat memory.
+
+    ``modules`` are what the format imports beyond the core install, and ``install``
+    the requirement that brings them (``profileparse[report]``): without them it fails
+    with one line that says so (:meth:`missing`), before anything is written.
     """
 
     name: str = field(validator=_check_name)
@@ -65,6 +83,24 @@ class Format:
     dump: DumpFunction
     dump_many: DumpManyFunction | None = None
     streaming: bool = False
+    modules: tuple[str, ...] = field(default=(), converter=_modules)
+    install: str | None = None
+
+    def missing(self) -> str | None:
+        """None when every module the format needs can be imported; else the line
+        that says which cannot and what to install. (Modules are looked for, not
+        imported.)"""
+        absent = [module for module in self.modules if not _installed(module)]
+        if not absent:
+            return None
+        line = f"the {self.name} format needs {', '.join(absent)}"
+        return f"{line}: pip install '{self.install}'" if self.install else line
+
+    def require(self) -> None:
+        """Raise :class:`MissingExtraError` when :meth:`missing` says something is."""
+        problem = self.missing()
+        if problem is not None:
+            raise MissingExtraError(problem)
 
     def options(self) -> dict[str, Any]:
         """The options ``dump`` takes, with their defaults."""
@@ -102,7 +138,9 @@ class Format:
 
     def render(self, document: Document, **options: Any) -> str:
         """``document`` in this format; a value the format rejects is a
-        :class:`FormatOptionError`."""
+        :class:`FormatOptionError`, a module it needs and cannot import a
+        :class:`MissingExtraError`."""
+        self.require()
         self.check_options(options)
         try:
             return _text(self.dump(document, **options))
@@ -111,6 +149,7 @@ class Format:
 
     def render_many(self, documents: Iterable[Document], **options: Any) -> Iterator[str]:
         """Several documents as one output, in pieces."""
+        self.require()
         self.check_options(options)
         try:
             if self.dump_many is not None:

@@ -128,6 +128,47 @@ def test_wheel_in_a_fresh_venv(env_dir: Path, tmp_path: Path, seeds: list[Path])
     assert f"{broken}:{line}:" in checked.stdout
 
 
+def test_a_plain_install_says_in_one_line_what_the_report_needs(
+    env_dir: Path, tmp_path: Path, seeds: list[Path]
+) -> None:
+    """Without the report extra, the report command and format exit 1 with one line
+    that names plotly and the install, before reading anything; ``formats`` shows it;
+    the library raises MissingExtraError."""
+    bindir = env_dir / "bin"
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(bindir / "profileparse"), *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=clean,
+        )
+
+    hint = "pip install 'profileparse[report]'"
+    for args in (("report", str(seeds[0])), ("parse", str(seeds[0]), "-f", "report")):
+        failed = run(*args)
+        assert failed.returncode == 1, failed.stderr
+        assert failed.stderr.strip().splitlines() == [
+            f"Error: the report format needs plotly: {hint}"
+        ]
+        assert failed.stdout == "" and not (tmp_path / "report.html").exists()
+    listed = run("formats").stdout
+    assert "needs: plotly (profileparse[report]): NOT installed" in listed
+    code = (
+        "import sys, profileparse\n"
+        "try:\n"
+        f"    profileparse.report([profileparse.parse_file({str(seeds[0])!r})])\n"
+        "except profileparse.MissingExtraError as exc:\n"
+        "    print(exc)\n"
+    )
+    library = subprocess.run(
+        [str(bindir / "python"), "-c", code], capture_output=True, text=True, env=clean
+    )
+    assert library.stdout.strip() == f"the report format needs plotly: {hint}", library.stderr
+
+
 def test_a_plain_install_still_works_from_inside_the_checkout(wheel: Path, tmp_path: Path) -> None:
     """``pip install .`` then ``python`` in the checkout imports the source folder, which
     has no plugins/ inside it; the package finds the checkout's plugins/ and grammars/."""

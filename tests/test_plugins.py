@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import profileparse
-from profileparse import Document, Format, PluginError
+from profileparse import Document, Format, MissingExtraError, PluginError
 from profileparse.layouts import Layout
 from profileparse.registry import (
     Registry,
@@ -100,6 +100,24 @@ def test_any_object_with_the_format_fields_can_be_registered() -> None:
     pm.register(bad, name="bad-plugin")
     with pytest.raises(PluginError, match="bad-plugin registered a broken format"):
         Registry.from_plugin_manager(pm)
+
+
+def test_a_format_whose_module_is_not_installed_says_so_in_one_line(tmp_path: Path) -> None:
+    needy = Format(
+        "needy",
+        ".txt",
+        "needs a module that is not installed",
+        lambda document: "never\n",
+        modules=("profileparse_no_such_module",),
+        install="needy-extras",
+    )
+    line = "the needy format needs profileparse_no_such_module: pip install 'needy-extras'"
+    assert needy.missing() == line
+    with pytest.raises(MissingExtraError, match=r"^the needy format needs"):
+        needy.render(profileparse.parse("Abstract: x\n"))
+    with pytest.raises(ImportError):  # (what it is, for code that catches that)
+        list(needy.render_many([]))
+    assert Format("plain", ".txt", "x", _titles, modules=("json",)).missing() is None
 
 
 def test_a_layout_registered_as_any_object_keeps_every_field_it_has() -> None:
