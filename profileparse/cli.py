@@ -90,17 +90,12 @@ def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None)
 def _check_options(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> dict[str, Any]:
-    import json
-
-    options: dict[str, Any] = {}
+    options: dict[str, str] = {}  # (read by the type each declares: Format.read_options)
     for item in value:
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"expected KEY=VALUE, got {item!r}")
-        try:
-            options[key.replace("-", "_")] = json.loads(raw)
-        except ValueError:
-            options[key.replace("-", "_")] = raw
+        options[key.replace("-", "_")] = raw
     return options
 
 
@@ -397,7 +392,7 @@ def parse_command(
     """
     inputs = _expand(paths)
     fmt = get_registry().format(format_name)
-    fmt.check_options(format_options)
+    format_options = fmt.read_options(format_options)
     options = {
         "layout": layout,
         "strict": strict,

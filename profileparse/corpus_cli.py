@@ -19,6 +19,7 @@ from profileparse.cli import (
     encoding_option,
     format_option,
     format_options_option,
+    get_registry,
     jobs_option,
 )
 
@@ -320,9 +321,10 @@ def export_command(
 
     For example one BibTeX file for a whole folder of dumps, with unique keys.
     """
+    options = get_registry().format(format_name).read_options(format_options)
     with _corpus_errors(), _open(path) as store:
         try:
-            text = store.export(format_name, **format_options)
+            text = store.export(format_name, **options)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
     if output is None:

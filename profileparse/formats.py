@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
@@ -41,6 +41,25 @@ def _check_name(instance: Any, attribute: Any, value: str) -> None:
 def _check_suffix(instance: Any, attribute: Any, value: str) -> None:
     if not value.startswith("."):
         raise ValueError(f"suffix must start with '.': {value!r}")
+
+
+def _boolean(text: str) -> bool:
+    value = _BOOLEANS.get(text.lower())
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
+_BOOLEANS = {"yes": True, "true": True, "on": True, "1": True}
+_BOOLEANS.update({"no": False, "false": False, "off": False, "0": False})
+#: How an option's text is read, by the type ``dump`` declares: what it is called in
+#: an error, and the function that reads it (ValueError for a value of another type).
+_READERS: dict[type, tuple[str, Callable[[str], Any]]] = {
+    bool: ("yes or no (true/false, on/off, 1/0)", _boolean),
+    int: ("a whole number", int),
+    float: ("a number", float),
+    str: ("text", str),
+}
 
 
 def _modules(names: Iterable[str]) -> tuple[str, ...]:
@@ -122,7 +141,7 @@ class Format:
             return True
         return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
 
-    def check_options(self, options: dict[str, Any]) -> None:
+    def check_options(self, options: Mapping[str, Any]) -> None:
         """Raise :class:`FormatOptionError` for an option ``dump`` does not take (a
         ``dump`` with ``**options`` takes any and checks them itself)."""
         if self._takes_any_option():
@@ -135,6 +154,56 @@ class Format:
                 f"format {self.name!r} has no option {', '.join(map(repr, unknown))}; "
                 f"its options: {valid}"
             )
+
+    def read_options(self, given: Mapping[str, str]) -> dict[str, Any]:
+        """Options given as text (``-O KEY=VALUE``) read by the type ``dump`` declares
+        for each: ``bool`` from yes/no, true/false, on/off or 1/0; ``int`` and
+        ``float`` from numbers; ``None`` from none or null where the type allows it;
+        ``str`` as it is. An option with no declared type is read as JSON when it
+        parses as JSON, else as text. A value of the wrong type is a
+        :class:`FormatOptionError` that names the option and the type."""
+        self.check_options(given)
+        hints = self._hints()
+        return {key: self._read(key, text, hints.get(key)) for key, text in given.items()}
+
+    def _hints(self) -> dict[str, Any]:
+        import typing
+
+        try:
+            return typing.get_type_hints(self.dump)
+        except Exception:  # annotations that do not evaluate: read values as JSON
+            return {}
+
+    def _read(self, key: str, text: str, hint: Any) -> Any:
+        import types
+        import typing
+
+        kinds = (
+            typing.get_args(hint)
+            if typing.get_origin(hint) in (typing.Union, types.UnionType)
+            else (hint,)
+        )
+        optional = type(None) in kinds
+        kinds = tuple(k for k in kinds if k is not type(None))
+        if optional and text.strip().lower() in ("none", "null"):
+            return None
+        kind = kinds[0] if len(kinds) == 1 else None
+        reader = _READERS.get(kind)  # type: ignore[arg-type]
+        if reader is None:
+            import json
+
+            try:
+                return json.loads(text)
+            except ValueError:
+                return text
+        what, read = reader
+        try:
+            return read(text if kind is str else text.strip())
+        except ValueError:
+            expected = f"{what} or none" if optional else what
+            raise FormatOptionError(
+                f"format {self.name!r}: option {key!r} takes {expected}, not {text!r}"
+            ) from None
 
     def render(self, document: Document, **options: Any) -> str:
         """``document`` in this format; a value the format rejects is a

@@ -158,6 +158,31 @@ def test_format_options_from_the_command_line(seeds: list[Path]) -> None:
     assert code == 2 and "colour" in err
 
 
+def test_format_options_are_read_by_the_type_each_declares(seeds: list[Path]) -> None:
+    """``-O`` values are read as the format's option declares: a boolean from yes/no,
+    true/false, on/off or 1/0, a number, none where allowed; a value of the wrong type
+    is one line naming the option and the type, exit 2."""
+    header = "source,layout,profile_name,title,authors"
+    code, out, _ = run("parse", str(seeds[0]), "-f", "csv", "-O", "header=yes", "-q")
+    assert code == 0 and out.startswith(header)
+    rows = list(csv.reader(io.StringIO(out)))
+    for no in ("no", "false", "0", "Off"):
+        code, out, _ = run("parse", str(seeds[0]), "-f", "csv", "-O", f"header={no}", "-q")
+        assert code == 0 and list(csv.reader(io.StringIO(out))) == rows[1:]
+    code, out, _ = run("parse", str(seeds[0]), "-O", "indent=4", "-q")
+    assert code == 0 and json.loads(out)["layout"] == "profile" and '\n    "layout"' in out
+    code, out, _ = run("parse", str(seeds[0]), "-O", "indent=none", "-q")
+    assert code == 0 and out.count("\n") == 1 and json.loads(out)["layout"] == "profile"
+    for option, expected in (
+        ("header=maybe", "option 'header' takes yes or no (true/false, on/off, 1/0), not 'maybe'"),
+        ("indent=abc", "option 'indent' takes a whole number or none, not 'abc'"),
+    ):
+        name = "csv" if option.startswith("header") else "json"
+        code, out, err = run("parse", str(seeds[0]), "-f", name, "-O", option)
+        assert code == 2 and out == ""
+        assert err.strip().splitlines() == [f"Error: format '{name}': {expected}"]
+
+
 def test_unwritable_output_is_a_message_not_a_traceback(seeds: list[Path], tmp_path: Path) -> None:
     code, _, err = run("parse", str(seeds[4]), "-o", str(tmp_path / "missing" / "x.json"))
     assert code == 1

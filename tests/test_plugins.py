@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import profileparse
-from profileparse import Document, Format, MissingExtraError, PluginError
+from profileparse import Document, Format, FormatOptionError, MissingExtraError, PluginError
 from profileparse.layouts import Layout
 from profileparse.registry import (
     Registry,
@@ -118,6 +118,23 @@ def test_a_format_whose_module_is_not_installed_says_so_in_one_line(tmp_path: Pa
     with pytest.raises(ImportError):  # (what it is, for code that catches that)
         list(needy.render_many([]))
     assert Format("plain", ".txt", "x", _titles, modules=("json",)).missing() is None
+
+
+def _options(
+    document: Document, /, *, ratio: float = 1.0, tags: object = None, sep: str = ","
+) -> str:
+    return f"{ratio} {tags} {sep}\n"
+
+
+def test_options_given_as_text_are_read_by_their_declared_types() -> None:
+    fmt = Format("typed", ".txt", "typed options", _options)
+    given = {"ratio": "0.5", "tags": '["a", 1]', "sep": " | "}
+    assert fmt.read_options(given) == {"ratio": 0.5, "tags": ["a", 1], "sep": " | "}
+    assert fmt.read_options({"tags": "plain words"}) == {"tags": "plain words"}
+    with pytest.raises(FormatOptionError, match=r"option 'ratio' takes a number, not 'x'"):
+        fmt.read_options({"ratio": "x"})
+    with pytest.raises(FormatOptionError, match=r"has no option 'colour'"):
+        fmt.read_options({"colour": "red"})
 
 
 def test_a_layout_registered_as_any_object_keeps_every_field_it_has() -> None:
