@@ -47,6 +47,39 @@ class InputError(Exception):
     """A dump that could not be parsed at all (unreadable file, strict-mode error)."""
 
 
+class OutputError(click.ClickException):
+    """Output that could not be written: one line naming where (the user's path, or
+    stdout) and why; exit 1."""
+
+    def __init__(self, where: str, exc: OSError) -> None:
+        super().__init__(f"cannot write {where}: {exc.strerror or exc}")
+        self.where = where
+
+
+def out(message: str, *, nl: bool = True) -> None:
+    """``message`` on stdout; a write that fails (a full disk, ``> /dev/full``) is an
+    :class:`OutputError` naming stdout. (A closed pipe, ``| head``, is left to click,
+    which ends the command quietly.)"""
+    try:
+        click.echo(message, nl=nl)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError("stdout", exc) from None
+
+
+def _quiet_stdout() -> None:
+    """Send what stdout still holds to the null device: after a failed write, the
+    interpreter's last flush at exit would fail again, with a traceback of its own."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
 def _expand(paths: Sequence[str]) -> list[str]:
     """Files to read: ``-`` is stdin, a folder stands for its ``*.txt`` dumps."""
     out: list[str] = []
@@ -231,6 +264,13 @@ def _write_atomic(target: Path, text: str) -> None:
     leaves either the old file or the new one, never half of one. A target that is not a
     regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written to as it is:
     the rename would put a file in its place."""
+    try:
+        _write_through_temporary(target, text)
+    except OSError as exc:  # (named as the user gave it, never by the temporary file)
+        raise OutputError(str(target), exc) from None
+
+
+def _write_through_temporary(target: Path, text: str) -> None:
     if _special(target):
         with open(target, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -288,10 +328,14 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _report(doc: Document, path: str, stream: TextIO) -> None:
+def _report(doc: Document, path: str, stream: TextIO | None = None) -> None:
+    """A document's diagnostics, a line each, on ``stream`` (None: stdout)."""
     source = doc.source or path
     for diag in doc.diagnostics:
-        click.echo(diag.format(source), file=stream)
+        if stream is None:
+            out(diag.format(source))
+        else:
+            click.echo(diag.format(source), file=stream)
 
 
 class _Commands(click.Group):
@@ -319,6 +363,10 @@ class _Commands(click.Group):
             raise click.UsageError(str(exc)) from None
         except ProfileparseError as exc:
             raise click.ClickException(str(exc)) from None
+        except OutputError as exc:
+            if exc.where == "stdout":
+                _quiet_stdout()
+            raise
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
@@ -416,13 +464,8 @@ def parse_command(
         if not quiet:
             _report(doc, path, sys.stderr)
         outputs.append((path, doc))
-    try:
-        with notes():
-            _write_outputs(outputs, inputs, output, fmt, format_options, per_file)
-    except OSError as exc:
-        raise click.ClickException(
-            f"cannot write {exc.filename or output}: {exc.strerror or exc}"
-        ) from None
+    with notes():
+        _write_outputs(outputs, inputs, output, fmt, format_options, per_file)
     for message in failures:
         click.echo(message, err=True)
     if failures or errors:
@@ -450,7 +493,7 @@ def _write_outputs(
         else:
             text = fmt.render(documents[0], **format_options)
         if output is None:
-            click.echo(text, nl=False)
+            out(text, nl=False)
         else:
             from pathlib import Path  # (here, not for every command: start-up time)
 
@@ -497,7 +540,7 @@ def _stream(
                 _report(doc, path, sys.stderr)
 
     for piece in fmt.render_many(batches(), **options):
-        click.echo(piece, nl=False)
+        out(piece, nl=False)
     if errors:
         sys.exit(1)
 
@@ -550,11 +593,11 @@ def check_command(paths: tuple[str, ...], layout: str | None, encoding: str | No
     count = 0
     for path, doc in _documents(inputs, {"layout": layout, "encoding": encoding}, failures):
         count += 1
-        _report(doc, path, sys.stdout)
+        _report(doc, path)
         errors += len(doc.errors)
         warnings += len(doc.diagnostics) - len(doc.errors)
     for message in failures:
-        click.echo(f"{message.splitlines()[0]}", err=False)
+        out(message.splitlines()[0])
         errors += 1
     click.echo(
         f"{count + len(failures)} file(s) checked: {errors} error(s), {warnings} warning(s)",
@@ -572,22 +615,22 @@ def formats_command() -> None:
 
     for name, entry in sorted(get_registry().formats.items()):
         fmt = entry.item
-        click.echo(f"{name:<16} {fmt.suffix:<8} {fmt.description}  [{entry.origin}]")
+        out(f"{name:<16} {fmt.suffix:<8} {fmt.description}  [{entry.origin}]")
         options = fmt.options()
         if options:
             shown = ", ".join(f"{key}={json.dumps(value)}" for key, value in options.items())
-            click.echo(f"{'':<25} options: {shown}")
+            out(f"{'':<25} options: {shown}")
         if fmt.modules:
             needs = ", ".join(fmt.modules) + (f" ({fmt.install})" if fmt.install else "")
             state = "installed" if fmt.missing() is None else "NOT installed"
-            click.echo(f"{'':<25} needs: {needs}: {state}")
+            out(f"{'':<25} needs: {needs}: {state}")
 
 
 @main.command("layouts")
 def layouts_command() -> None:
     """List the dump layouts, with where each comes from."""
     for name, entry in sorted(get_registry().layouts.items()):
-        click.echo(f"{name:<16} {entry.item.description}  [{entry.origin}]")
+        out(f"{name:<16} {entry.item.description}  [{entry.origin}]")
 
 
 @main.command("report")
@@ -634,17 +677,14 @@ def report_command(
         sys.exit(1)
     text = profileparse.report(documents, reference_year=reference_year)
     if output == STDIN:
-        click.echo(text, nl=False)
+        out(text, nl=False)
     else:
         from pathlib import Path
 
         target = Path(output)
         if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
             raise click.UsageError(f"refusing to overwrite the input {output!r}")
-        try:
-            _write_atomic(target, text)
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        _write_atomic(target, text)
         papers = sum(len(d.papers) for d in documents)
         click.echo(f"wrote {output}: {len(documents)} dump(s), {papers} papers", err=True)
     if failures or errors:

@@ -21,6 +21,7 @@ from profileparse.cli import (
     format_options_option,
     get_registry,
     jobs_option,
+    out,
 )
 
 if TYPE_CHECKING:
@@ -306,7 +307,7 @@ def stats_command(path: str) -> None:
         "authors": "authors",
     }
     for field, label in labels.items():
-        click.echo(f"{label:<24} {getattr(stats, field)}")
+        out(f"{label:<24} {getattr(stats, field)}")
 
 
 @corpus.command("export")
@@ -328,12 +329,9 @@ def export_command(
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
     if output is None:
-        click.echo(text, nl=False)
+        out(text, nl=False)
         return
     target = Path(output)
     if target.resolve() == Path(path).resolve():
         raise click.UsageError(f"refusing to write the export over the corpus {path!r}")
-    try:
-        _write_atomic(target, text)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    _write_atomic(target, text)
