@@ -56,6 +56,8 @@ CODES = {
     "missing-authors": "a record has no author line (or no names in it)",
     "missing-abstract": "a record has no abstract line",
     "extra-line": "a line that is none of the record's fields; it was not read",
+    "missing-meta": "a record's meta line is missing (the text starts inside a record, or "
+    "the line was deleted); its other lines are kept as a paper",
 }
 
 _MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
@@ -199,13 +201,14 @@ def records_result(
 def read_records(
     children: list[Token],
     expected: int,
-    make_paper: Callable[[RecordLines, list[Diagnostic]], Paper],
+    make_papers: Callable[[RecordLines, list[Diagnostic]], Iterable[Paper]],
 ) -> tuple[list[Paper], list[Diagnostic]]:
-    """A ``record`` rule's handler body: split off damaged records and build each paper."""
+    """A ``record`` rule's handler body: split off damaged records and build the papers
+    of each (a record may hold more than one: a paper whose meta line was lost)."""
     papers: list[Paper] = []
     diagnostics: list[Diagnostic] = []
     for record in split_broken_meta(children[0], children[1:], expected=expected):
-        papers.append(make_paper(record, diagnostics))
+        papers.extend(make_papers(record, diagnostics))
     return papers, diagnostics
 
 

@@ -184,7 +184,7 @@ class ProfileTransformer:
         return Header(profile, tuple(diagnostics), tuple(papers))
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
-        return read_records(_record_lines(children), len(_FIELDS), _paper)
+        return read_records(_record_lines(children), len(_FIELDS), _paper_or_papers)
 
 
 def check(profile: Profile | None, paper_count: int) -> Iterator[Diagnostic]:
@@ -257,16 +257,48 @@ def _record_lines(children: list[Token]) -> list[Token]:
     return children[:1] + (body_lines(children[1]) if len(children) > 1 else [])
 
 
-def _paper(record: RecordLines, diagnostics: list[Diagnostic], headless: bool = False) -> Paper:
+def _lost_meta(lines: tuple[Token, ...]) -> int | None:
+    """Where, after a record's title, author list and abstract, the lines of a record
+    that lost its meta line begin (a deleted line): a title, a line that reads as an
+    author list, and a line after it; None when no such three lines follow."""
+    for at in range(len(_FIELDS), len(lines) - 2):
+        if looks_like_author_list(lines[at + 1].value):
+            return at
+    return None
+
+
+def _paper_or_papers(record: RecordLines, diagnostics: list[Diagnostic]) -> list[Paper]:
+    """The paper a record shows, and after it every paper whose meta line was lost
+    (its lines read as this record's extra lines): each kept, with an error."""
+    papers = []
+    lost = False
+    while (at := _lost_meta(record.lines)) is not None:
+        head = RecordLines(record.meta, record.lines[:at], record.meta_ok)
+        papers.append(_paper(head, diagnostics, lost=lost))
+        record, lost = RecordLines(record.lines[at], record.lines[at + 1 :], False), True
+    papers.append(_paper(record, diagnostics, lost=lost))
+    return papers
+
+
+def _paper(
+    record: RecordLines,
+    diagnostics: list[Diagnostic],
+    headless: bool = False,
+    lost: bool = False,
+) -> Paper:
     """The paper a record shows. ``headless``: the text begins inside this record, so
-    it has no meta line and ``record.meta`` is its first text line."""
+    it has no meta line and ``record.meta`` is its first text line; ``lost``: its meta
+    line is missing between two records (``record.meta`` is its title line)."""
     lines = record.lines
-    if headless:
+    if headless or lost:
         lines = (record.meta, *record.lines)
         last = lines[-1]
         message = (
             "the text starts inside a paper record: its meta line is missing (half a page "
             "pasted?); these lines were read as the rest of that record"
+            if headless
+            else "this paper record has no meta line (deleted?): its lines, after the "
+            "previous record's, read as a title, an author list and an abstract"
         )
         diagnostics.append(diagnostic(Severity.ERROR, "missing-meta", message, record.meta, last))
         meta = None
@@ -411,7 +443,6 @@ LAYOUT = Layout(
         **CODES,
         "header": "a header line given twice, or a value out of range",
         "paper-count": "the header's paper count differs from the records that follow",
-        "missing-meta": "the text starts inside a record; its meta line is missing",
     },
 )
 
