@@ -189,7 +189,9 @@ jobs_option = click.option(
 def _read(path: str, options: dict[str, Any]) -> list[Document]:
     """Every dump in ``path`` (a file may hold several pasted one after another)."""
     from profileparse.errors import ParseError
+    from profileparse.model import Document
     from profileparse.parsing import parse_bytes
+    from profileparse.text import BINARY_HEAD, binary_head
 
     try:
         if path == STDIN:
@@ -198,7 +200,10 @@ def _read(path: str, options: dict[str, Any]) -> list[Document]:
             source = "<stdin>"
         else:
             with open(path.rstrip("/") or path, "rb") as file:  # "dump.txt/" too, as pathlib
-                data = file.read()
+                data = file.read(BINARY_HEAD)  # (a binary file is not read further)
+                if found := binary_head(data, options.get("encoding")):
+                    return [Document(source=path, diagnostics=found)]
+                data += file.read()
             source = path
         return parse_bytes(data, source=source, **options)
     except ParseError as exc:

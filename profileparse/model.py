@@ -166,7 +166,10 @@ class DiagnosticCode(str, enum.Enum):
     SYNTAX = "syntax"
     """A layout's grammar could not read a line (a bug in that layout)."""
     BINARY = "binary"
-    """The file is binary (a NUL byte, or mostly undecodable), not a text dump."""
+    """The file is binary (its start is full of NUL bytes, or mostly undecodable), not a
+    text dump."""
+    STRAY_BYTES = "stray-bytes"
+    """NUL bytes inside the text (shown as U+FFFD); the rest of the dump is read."""
     EMPTY = "empty"
     """The dump has no text (an empty or blank file)."""
     GLUED = "glued-dumps"

@@ -23,7 +23,7 @@ from profileparse.parsing import (
     start_points,
 )
 from profileparse.registry import get_registry
-from profileparse.text import BOM, binary, decode, normalise
+from profileparse.text import BINARY_HEAD, BOM, binary, binary_head, decode, normalise
 
 __all__ = ["PIECE_BYTES", "TAIL_CHARS", "cut", "parse_file"]
 
@@ -178,6 +178,9 @@ def parse_file(
     options = ParseOptions(
         layout, os.fspath(path) if source is None else source, strict, reference_year, encoding
     )
+    with open(path, "rb") as file:  # a binary file is told from its start, not read whole
+        if found := binary_head(file.read(BINARY_HEAD), encoding):
+            return Document(source=options.source, diagnostics=found)
     if _utf8(encoding) and os.path.isfile(path) and os.stat(path).st_size > 2 * PIECE_BYTES:
         document = _in_pieces(path, options)
         if document is not None:

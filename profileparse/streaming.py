@@ -14,7 +14,7 @@ from profileparse.model import Diagnostic, Document, Paper, Profile
 from profileparse.parsing import ParseOptions, detect, parse_text
 from profileparse.pieces import cut
 from profileparse.registry import get_registry
-from profileparse.text import decode, normalise
+from profileparse.text import BINARY_HEAD, binary_head, decode, normalise
 
 __all__ = ["PaperStream", "iter_papers"]
 
@@ -50,8 +50,12 @@ class PaperStream:
         self._lines = lines
         self._reference_year = reference_year
         self._encoding = encoding
+        #: A binary file's one error: it is told from its head, and not read further.
+        self._binary = binary_head(head, encoding)
         self.layout = (
-            layout if layout is not None else detect(normalise(decode(head, 0, encoding)[0]))
+            layout
+            if layout is not None or self._binary
+            else detect(normalise(decode(head, 0, encoding)[0]))
         )
         self.count = 0
         self._papers = self._generate()
@@ -69,6 +73,9 @@ class PaperStream:
 
     def _generate(self) -> Iterator[Paper]:
         options = ParseOptions(self.layout, self.source, False, self._reference_year)
+        if self._binary:
+            self.diagnostics.extend(self._binary)
+            return
         if self.layout is None:
             text, found = decode(b"".join(self._lines), 0, self._encoding)  # with the head
             (doc,) = parse_text(text, options, found, split=False)
@@ -124,10 +131,21 @@ def iter_papers(
         lines = (line.encode("utf-8") for line in wrapped)
         encoding = None
     else:
-        start = handle.read(2)
-        if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        start = handle.read(BINARY_HEAD)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = io.TextIOWrapper(handle, encoding="utf-16")
             lines = (line.encode("utf-8") for line in _rewound(handle, text))
+        elif binary_head(start, encoding):  # its one error; the rest is not read
+            if opened is not None:
+                opened.close()
+            return PaperStream(
+                iter(()),
+                layout=layout,
+                source=name if isinstance(name, str) else None,
+                reference_year=reference_year,
+                head=start,
+                encoding=encoding,
+            )
         else:
             lines = _prepend(start, iter(handle))
     head, lines = _peek(lines, _SNIFF_BYTES)
@@ -142,8 +160,11 @@ def iter_papers(
 
 
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    """The file's lines again, ``first`` being bytes already read from the first line."""
-    line = first
+    """The file's lines again, ``first`` being the bytes already read from its start
+    (whole lines, and the start of the line ``rest`` goes on with)."""
+    *whole, line = first.split(b"\n")
+    for done in whole:
+        yield done + b"\n"
     for more in rest:
         line += more
         if line.endswith(b"\n"):

@@ -8,11 +8,25 @@ import re
 
 from profileparse.model import Diagnostic, DiagnosticCode, Severity
 
-__all__ = ["BOM", "binary", "decode", "normal_head", "normalise", "trailing_space"]
+__all__ = [
+    "BINARY_HEAD",
+    "BOM",
+    "binary",
+    "binary_head",
+    "decode",
+    "normal_head",
+    "normalise",
+    "trailing_space",
+]
 
 BOM = "\ufeff"
-#: A file is taken as binary when it holds a NUL byte, or when more than this share of
-#: its lines (and more than a few) cannot be decoded.
+#: Whether a file is binary is decided from this much of its start, before the rest is
+#: read: a 2 GB image is not read whole to be told it is no dump.
+BINARY_HEAD = 64 << 10
+#: A file is taken as binary when more than this share of its head's bytes are NUL, or
+#: when more than BINARY_SHARE of its head's lines (and more than a few) cannot be
+#: decoded. A few NUL bytes in a text are local damage: an error at their line.
+NUL_SHARE = 0.01
 BINARY_SHARE = 0.3
 _FEW = 3
 
@@ -80,6 +94,53 @@ def _binary(data: bytes) -> tuple[str, tuple[Diagnostic, ...]]:
     return "", (Diagnostic(Severity.ERROR, DiagnosticCode.BINARY, message, 1, 1, lines),)
 
 
+def binary_head(head: bytes, encoding: str | None = None) -> tuple[Diagnostic, ...]:
+    """The ``binary`` error for a file that starts with ``head`` (its first
+    ``BINARY_HEAD`` bytes, or all of it) when that start shows a binary file, else ``()``:
+    more than ``NUL_SHARE`` of its bytes are NUL, or most of its lines cannot be
+    decoded. A file in UTF-16 or UTF-32 (a BOM, or ``encoding``) is not binary."""
+    name = codecs.lookup(encoding).name if encoding is not None else None
+    head = head[:BINARY_HEAD]
+    if name is not None and name.startswith(("utf-16", "utf-32")):
+        return ()
+    if name is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ()
+    if head.count(b"\0") > NUL_SHARE * len(head):
+        return _binary(head)[1]
+    cut = head.rfind(b"\n") + 1 if len(head) == BINARY_HEAD else len(head)  # whole lines
+    lines = head[: cut or len(head)].split(b"\n")
+    bad = 0
+    for raw in lines:
+        try:
+            raw.decode(name or "utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+    if bad > _FEW and bad > BINARY_SHARE * len(lines):
+        return _binary(head)[1]
+    return ()
+
+
+def _nul_errors(text: str) -> tuple[str, tuple[Diagnostic, ...]]:
+    """``text`` with each NUL character shown as U+FFFD, and an error for each line that
+    held one (its first NUL's column): stray bytes, local damage the rest is read past."""
+    found = []
+    line, start = 1, 0
+    at = text.find("\0")
+    while at >= 0:
+        line += text.count("\n", start, at)
+        line_start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        count = text.count("\0", at, len(text) if end < 0 else end)
+        message = f"{count} NUL byte(s) in this line (shown as U+FFFD): stray bytes in the text"
+        column = at - line_start + 1
+        found.append(Diagnostic(Severity.ERROR, DiagnosticCode.STRAY_BYTES, message, line, column))
+        if end < 0:
+            break
+        start = end
+        at = text.find("\0", end)
+    return text.replace("\0", "\ufffd"), tuple(found)
+
+
 def decode(
     data: bytes, offset: int = 0, encoding: str | None = None
 ) -> tuple[str, tuple[Diagnostic, ...]]:
@@ -96,18 +157,23 @@ def decode(
             return data.decode("utf-16"), ()
         except UnicodeDecodeError:
             pass  # a UTF-16 BOM on something else: report it as bytes below
-    if b"\0" in data and not wide:
-        return _binary(data)
+    if not wide and (found := binary_head(data, encoding)):
+        return "", found  # (decided from the head, as files are)
     try:
-        return data.decode(name or "utf-8-sig"), ()
+        text, found = data.decode(name or "utf-8-sig"), ()
     except UnicodeDecodeError:
-        pass
-    if wide:  # lines cannot be split on b"\n": one diagnostic for the whole text
-        assert name is not None
-        text = data.decode(name, "replace")
-        message = f"not {name}: some bytes cannot be decoded (shown as U+FFFD)"
-        return text, (Diagnostic(Severity.ERROR, DiagnosticCode.ENCODING, message, 1),)
-    return _by_line(data, offset, name)
+        if wide:  # lines cannot be split on b"\n": one diagnostic for the whole text
+            assert name is not None
+            text = data.decode(name, "replace")
+            message = f"not {name}: some bytes cannot be decoded (shown as U+FFFD)"
+            return text, (Diagnostic(Severity.ERROR, DiagnosticCode.ENCODING, message, 1),)
+        text, found = _by_line(data, offset, name)
+        if binary(found):
+            return text, found
+    if not wide and b"\0" in data:  # (memchr: no cost on clean text)
+        text, nul = _nul_errors(text)
+        found = tuple(sorted((*found, *nul), key=lambda d: (d.line, d.column)))
+    return text, found
 
 
 def _by_line(data: bytes, offset: int, name: str | None) -> tuple[str, tuple[Diagnostic, ...]]:

@@ -1,0 +1,85 @@
+"""Stray bytes are local damage, and binary is told from a file's start: NUL bytes inside
+a dump are an error at their line (the rest is read); a file whose first 64 KB are
+binary is one error, and is not read further (a 2 GB sparse file, in real processes)."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import profileparse
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "profile.txt"
+
+
+def _damaged(tmp_path: Path) -> tuple[Path, int]:
+    """The profile example with four NUL bytes inside its first abstract, and that line."""
+    data = EXAMPLE.read_bytes()
+    at = data.index(b"Grids are") + 20
+    path = tmp_path / "nul.txt"
+    path.write_bytes(data[:at] + b"\0" * 4 + data[at:])
+    return path, data[:at].count(b"\n") + 1
+
+
+def test_nul_bytes_inside_a_dump_are_an_error_at_their_line(tmp_path: Path) -> None:
+    path, line = _damaged(tmp_path)
+    whole = profileparse.parse_file(EXAMPLE)
+    for doc in (
+        profileparse.parse_file(path),
+        *profileparse.parse_bytes(path.read_bytes(), source=str(path)),
+        profileparse.iter_papers(path).document(list(profileparse.iter_papers(path))),
+    ):
+        assert [p.title for p in doc.papers] == [p.title for p in whole.papers]
+    doc = profileparse.parse_file(path)
+    (error,) = doc.diagnostics
+    assert (error.severity, error.code, error.line, error.column) == (
+        "error",
+        "stray-bytes",
+        line,
+        21,
+    )
+    assert "\ufffd" * 4 in (doc.papers[0].abstract or "")
+    checked = subprocess.run(
+        [sys.executable, "-m", "profileparse", "check", str(path)], capture_output=True, text=True
+    )
+    assert checked.returncode == 1
+    assert f"{path}:{line}:21: error: 4 NUL byte(s) in this line" in checked.stdout
+
+
+def test_a_sparse_2_gb_file_is_binary_from_its_start_and_not_read(tmp_path: Path) -> None:
+    sparse = tmp_path / "sparse.txt"
+    with open(sparse, "wb") as f:
+        f.truncate(2 << 30)  # no blocks on disk: reading it whole would take 2 GB of memory
+    for args in (("check",), ("parse",), ("parse", "-f", "jsonl")):
+        done = subprocess.run(
+            [sys.executable, "-c", _MEASURED, *args, str(sparse)], capture_output=True, text=True
+        )
+        code, peak = done.stdout.split()
+        assert int(code) == 1, done.stderr
+        assert f"{sparse}:1:1: error: binary file, not a text dump" in done.stderr
+        assert float(peak) < 200, (args, peak)
+    doc = profileparse.parse_file(sparse)
+    assert [d.code for d in doc.diagnostics] == ["binary"] and doc.papers == ()
+
+
+# Runs the command line in a child and prints its exit status and peak RSS in MB.
+_MEASURED = """
+import os, subprocess, sys
+child = subprocess.Popen([sys.executable, "-m", "profileparse", *sys.argv[1:]],
+                         stdout=sys.stderr, stderr=sys.stderr)
+_, status, usage = os.wait4(child.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024)
+"""
+
+
+def test_a_binary_start_is_one_error_whatever_follows(tmp_path: Path) -> None:
+    """Binary bytes (the start of /bin/ls, or random bytes) fill the first 64 KB, then a
+    whole text dump follows: the file is binary, told from its start."""
+    ls = Path("/bin/ls")
+    head = ls.read_bytes()[: 64 << 10] if ls.exists() else random.Random(1).randbytes(64 << 10)
+    path = tmp_path / "binary.txt"
+    path.write_bytes(head + EXAMPLE.read_bytes())
+    for doc in (profileparse.parse_file(path), *profileparse.parse_bytes(path.read_bytes())):
+        assert [d.code for d in doc.diagnostics] == ["binary"] and doc.papers == ()
