@@ -76,6 +76,41 @@ class AbstractsTransformer:
         return [paper], ([_stray(line) for line in body_lines(children[1])] if children[1:] else [])
 
 
+def _without_empty(result: LayoutResult) -> LayoutResult:
+    """An ``Abstract:`` line with no text after it shows no paper: none is kept, and each
+    run of such lines is one warning that spans them (a million of them make one
+    diagnostic, not a million empty papers)."""
+    if all(paper.abstract is not None for paper in result.papers):
+        return result
+    papers: list[Paper] = []
+    runs: list[list[int]] = []  # [first line, last line, count] of each run
+    previous_empty = False
+    for paper in result.papers:
+        if paper.abstract is not None:
+            papers.append(paper)
+            previous_empty = False
+            continue
+        first, last = (paper.span.start_line, paper.span.end_line) if paper.span else (1, 1)
+        if previous_empty:
+            runs[-1][1:] = [last, runs[-1][2] + 1]
+        else:
+            runs.append([first, last, 1])
+        previous_empty = True
+    found = [
+        Diagnostic(
+            Severity.WARNING,
+            "empty-abstract",
+            f"{count} 'Abstract:' line(s) with no text after the colon: no paper read",
+            first,
+            1,
+            last,
+        )
+        for first, last, count in runs
+    ]
+    diagnostics = sorted((*result.diagnostics, *found), key=lambda d: (d.line, d.column))
+    return LayoutResult(profile=result.profile, papers=papers, diagnostics=diagnostics)
+
+
 def _stray(line: Token) -> Diagnostic:
     """The diagnostic for a line that is no ``Abstract:`` line."""
     message = "not an 'Abstract:' line; it was not read"
@@ -218,6 +253,11 @@ def register_layouts(register: Any) -> None:
                 lines=0,
                 regular=_regular,
             ),
-            codes={"extra-line": "a line that is not an 'Abstract:' line; it was not read"},
+            revise=_without_empty,
+            codes={
+                "extra-line": "a line that is not an 'Abstract:' line; it was not read",
+                "empty-abstract": "'Abstract:' lines with no text: no paper is read for them "
+                "(one warning a run)",
+            },
         )
     )

@@ -1,6 +1,8 @@
-"""Stray bytes are local damage, and binary is told from a file's start: NUL bytes inside
+"""Damaged input is local damage, and pathological input stays bounded: NUL bytes inside
 a dump are an error at their line (the rest is read); a file whose first 64 KB are
-binary is one error, and is not read further (a 2 GB sparse file, in real processes)."""
+binary is one error, and is not read further (a 2 GB sparse file, in real processes);
+empty 'Abstract:' lines are one warning a run, so a million of them parse to JSON in
+bounded memory."""
 
 from __future__ import annotations
 
@@ -83,3 +85,28 @@ def test_a_binary_start_is_one_error_whatever_follows(tmp_path: Path) -> None:
     path.write_bytes(head + EXAMPLE.read_bytes())
     for doc in (profileparse.parse_file(path), *profileparse.parse_bytes(path.read_bytes())):
         assert [d.code for d in doc.diagnostics] == ["binary"] and doc.papers == ()
+
+
+def test_empty_abstract_lines_are_one_warning_a_run_and_no_paper() -> None:
+    text = "Abstract:\nAbstract: one\nAbstract:\n\nAbstract:   \nAbstract: two\n"
+    doc = profileparse.parse(text)
+    assert [p.abstract for p in doc.papers] == ["one", "two"]
+    assert [(d.code, d.line, d.end_line) for d in doc.diagnostics] == [
+        ("empty-abstract", 1, 1),
+        ("empty-abstract", 3, 5),
+    ]
+    assert "2 'Abstract:' line(s) with no text" in doc.diagnostics[1].message
+
+
+def test_a_million_empty_abstracts_parse_to_json_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "million.txt"
+    path.write_text("Abstract:\n" * 1_000_000, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, "parse", str(path)], capture_output=True, text=True
+    )
+    code, peak = done.stdout.split()
+    assert int(code) == 0, done.stderr
+    assert '"papers": []' in done.stderr  # (the child's stdout, passed on)
+    warning = f"{path}:1:1: warning: 1000000 'Abstract:' line(s) with no text after the colon"
+    assert warning in done.stderr
+    assert float(peak) < 1024, peak
