@@ -11,10 +11,12 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import attrs
+
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.model import Document
-from profileparse.serialize import to_data
+from profileparse.serialize import paper_data, to_data
 
 
 def _orjson() -> Any:
@@ -35,7 +37,41 @@ def _text(data: Any, indent: int | None, ensure_ascii: bool) -> str:
 def dump(document: Document, /, *, indent: int | None = 2, ensure_ascii: bool = False) -> str:
     """``indent``: spaces per level (``None`` for one line); ``ensure_ascii``: escape
     non-ASCII characters."""
-    return _text(to_data(document), indent, ensure_ascii)
+    return "".join(_object(document, indent, ensure_ascii)) + "\n"
+
+
+def _object(document: Document, indent: int | None, ensure_ascii: bool) -> Iterator[str]:
+    """The text ``json.dumps(to_data(document))`` gives, a paper at a time: only one
+    paper's data is built at once, not a dict for each of a million papers."""
+    one = to_data(attrs.evolve(document, papers=()))
+    papers: Iterable[Any] = map(paper_data, document.papers)
+    if indent is None:
+        yield "{"
+        for number, (key, value) in enumerate(one.items()):
+            yield (", " if number else "") + json.dumps(key) + ": "
+            if key != "papers":
+                yield _text(value, None, ensure_ascii)[:-1]
+                continue
+            yield "["
+            for count, paper in enumerate(papers):
+                yield (", " if count else "") + _text(paper, None, ensure_ascii)[:-1]
+            yield "]"
+        yield "}"
+        return
+    step = " " * indent
+    yield "{"
+    for number, (key, value) in enumerate(one.items()):
+        yield ("," if number else "") + "\n" + step + json.dumps(key) + ": "
+        if key != "papers" or not document.papers:
+            yield _text(value, indent, ensure_ascii)[:-1].replace("\n", "\n" + step)
+            continue
+        yield "["
+        inner = "\n" + step * 2
+        for count, paper in enumerate(papers):
+            text = _text(paper, indent, ensure_ascii)[:-1].replace("\n", inner)
+            yield ("," if count else "") + inner + text
+        yield "\n" + step + "]"
+    yield "\n}"
 
 
 def dump_many(

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from profileparse.model import Document, PaperDate, Severity
+from profileparse.model import Document, Paper, PaperDate, Severity
 
 if TYPE_CHECKING:
     import cattrs
 
-__all__ = ["converter", "from_data", "to_data"]
+__all__ = ["converter", "from_data", "paper_data", "to_data"]
 
 _AS_IS = (str, int, float, bool)
 
@@ -80,6 +80,11 @@ def converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Severity, lambda s: s.value)
     conv.register_structure_hook(Severity, lambda value, _: Severity(value))
     return conv
+
+
+def paper_data(paper: Paper) -> dict[str, Any]:
+    """``paper`` as the plain data :func:`to_data` gives it in a document's papers."""
+    return _record(Paper)(paper)
 
 
 def to_data(document: Document) -> dict[str, Any]:

@@ -315,3 +315,20 @@ def test_plain_data_is_what_the_cattrs_converter_gives() -> None:
         docs += [profileparse.parse(d.text) for d in dumps_for(layout, load_records(120), 5)]
     for doc in docs:
         assert repr(to_data(doc)) == repr(converter().unstructure(doc))
+
+
+@pytest.mark.parametrize("indent", [None, 0, 2, 4])
+@pytest.mark.parametrize("ensure_ascii", [False, True])
+def test_the_json_text_is_built_a_paper_at_a_time_as_one_dumps_gives_it(
+    seeds: list[Path], indent: int | None, ensure_ascii: bool
+) -> None:
+    """``json`` writes a document a paper at a time (no dict for every paper at once):
+    the same text ``json.dumps`` gives the whole document's data."""
+
+    from profileparse.serialize import to_data
+
+    docs = [profileparse.parse_file(seed) for seed in seeds]
+    docs += [profileparse.parse(""), profileparse.parse("Abstract:\n")]
+    for doc in docs:
+        want = json.dumps(to_data(doc), indent=indent, ensure_ascii=ensure_ascii) + "\n"
+        assert profileparse.dumps(doc, "json", indent=indent, ensure_ascii=ensure_ascii) == want
