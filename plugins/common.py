@@ -36,6 +36,7 @@ __all__ = [
     "RecordLines",
     "is_meta_line",
     "looks_like_broken_meta",
+    "lost_meta",
     "meta_line",
     "read_meta",
     "read_records",
@@ -201,15 +202,38 @@ def records_result(
 def read_records(
     children: list[Token],
     expected: int,
-    make_papers: Callable[[RecordLines, list[Diagnostic]], Iterable[Paper]],
+    make_paper: Callable[[RecordLines, list[Diagnostic], bool], Paper],
+    lost_at: Callable[[tuple[Token, ...]], int | None] | None = None,
 ) -> tuple[list[Paper], list[Diagnostic]]:
-    """A ``record`` rule's handler body: split off damaged records and build the papers
-    of each (a record may hold more than one: a paper whose meta line was lost)."""
+    """A ``record`` rule's handler body: split off damaged records and build each paper.
+
+    ``lost_at`` says where, among a record's lines, the lines of a record whose meta
+    line was lost (deleted) begin, or None: each such record is split off and built
+    too, ``make_paper``'s third argument saying its meta line is lost (see
+    :func:`lost_meta`)."""
     papers: list[Paper] = []
     diagnostics: list[Diagnostic] = []
     for record in split_broken_meta(children[0], children[1:], expected=expected):
-        papers.extend(make_papers(record, diagnostics))
+        lost = False
+        while lost_at is not None and (at := lost_at(record.lines)) is not None:
+            head = RecordLines(record.meta, record.lines[:at], record.meta_ok)
+            papers.append(make_paper(head, diagnostics, lost))
+            record, lost = RecordLines(record.lines[at], record.lines[at + 1 :], False), True
+        papers.append(make_paper(record, diagnostics, lost))
     return papers, diagnostics
+
+
+def lost_meta(record: RecordLines, diagnostics: list[Diagnostic], shape: str) -> RecordLines:
+    """A record whose meta line was lost, as its text lines (``record.meta`` is the
+    first of them), with the ``missing-meta`` error; ``shape`` names the lines it reads
+    as ("a title, an author list and an abstract")."""
+    message = (
+        "this paper record has no meta line (deleted?): its lines, after the previous "
+        f"record's, read as {shape}"
+    )
+    lines = (record.meta, *record.lines)
+    diagnostics.append(diagnostic(Severity.ERROR, "missing-meta", message, lines[0], lines[-1]))
+    return RecordLines(record.meta, lines, False)
 
 
 def meta_line(paper: Paper, number: int) -> str:

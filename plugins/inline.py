@@ -33,6 +33,7 @@ from .common import (
     CODES,
     RecordLines,
     is_meta_line,
+    lost_meta,
     meta_line,
     read_records,
     record_meta,
@@ -58,7 +59,7 @@ class InlineTransformer:
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
         lines = children[:1] + (body_lines(children[1]) if len(children) > 1 else [])
-        return read_records(lines, 2, _paper_or_papers)
+        return read_records(lines, 2, _paper, _lost_meta)
 
 
 def _ambiguous(split: GluedSplit, token: Token) -> Diagnostic:
@@ -125,30 +126,11 @@ def _lost_meta(lines: tuple[Token, ...]) -> int | None:
     return None
 
 
-def _paper_or_papers(record: RecordLines, diagnostics: list[Diagnostic]) -> list[Paper]:
-    """The paper a record shows, and after it every paper whose meta line was lost
-    (its lines read as this record's extra lines): each kept, with an error."""
-    papers = []
-    lost = False
-    while (at := _lost_meta(record.lines)) is not None:
-        head = RecordLines(record.meta, record.lines[:at], record.meta_ok)
-        papers.append(_paper(head, diagnostics, lost=lost))
-        record, lost = RecordLines(record.lines[at], record.lines[at + 1 :], False), True
-    papers.append(_paper(record, diagnostics, lost=lost))
-    return papers
-
-
 def _paper(record: RecordLines, diagnostics: list[Diagnostic], lost: bool = False) -> Paper:
     """The paper a record shows. ``lost``: its meta line is missing between two records
     (``record.meta`` is its title+authors line)."""
     if lost:
-        record = RecordLines(record.meta, (record.meta, *record.lines), False)
-        message = (
-            "this paper record has no meta line (deleted?): its lines, after the previous "
-            "record's, read as a title+authors line and an abstract"
-        )
-        end = record.lines[-1]
-        diagnostics.append(diagnostic(Severity.ERROR, "missing-meta", message, record.meta, end))
+        record = lost_meta(record, diagnostics, "a title+authors line and an abstract")
         meta = None
     else:
         meta = record_meta(record, diagnostics)

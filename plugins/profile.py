@@ -36,6 +36,7 @@ from .common import (
     RecordLines,
     is_meta_line,
     looks_like_broken_meta,
+    lost_meta,
     meta_line,
     read_records,
     record_meta,
@@ -184,7 +185,7 @@ class ProfileTransformer:
         return Header(profile, tuple(diagnostics), tuple(papers))
 
     def record(self, children: list[Token]) -> tuple[list[Paper], list[Diagnostic]]:
-        return read_records(_record_lines(children), len(_FIELDS), _paper_or_papers)
+        return read_records(_record_lines(children), len(_FIELDS), _paper, _lost_meta)
 
 
 def check(profile: Profile | None, paper_count: int) -> Iterator[Diagnostic]:
@@ -267,41 +268,28 @@ def _lost_meta(lines: tuple[Token, ...]) -> int | None:
     return None
 
 
-def _paper_or_papers(record: RecordLines, diagnostics: list[Diagnostic]) -> list[Paper]:
-    """The paper a record shows, and after it every paper whose meta line was lost
-    (its lines read as this record's extra lines): each kept, with an error."""
-    papers = []
-    lost = False
-    while (at := _lost_meta(record.lines)) is not None:
-        head = RecordLines(record.meta, record.lines[:at], record.meta_ok)
-        papers.append(_paper(head, diagnostics, lost=lost))
-        record, lost = RecordLines(record.lines[at], record.lines[at + 1 :], False), True
-    papers.append(_paper(record, diagnostics, lost=lost))
-    return papers
-
-
 def _paper(
     record: RecordLines,
     diagnostics: list[Diagnostic],
-    headless: bool = False,
     lost: bool = False,
+    headless: bool = False,
 ) -> Paper:
-    """The paper a record shows. ``headless``: the text begins inside this record, so
-    it has no meta line and ``record.meta`` is its first text line; ``lost``: its meta
-    line is missing between two records (``record.meta`` is its title line)."""
+    """The paper a record shows. ``lost``: its meta line is missing between two records
+    (``record.meta`` is its title line); ``headless``: the text begins inside this
+    record, so it has no meta line and ``record.meta`` is its first text line."""
     lines = record.lines
-    if headless or lost:
+    meta = None
+    if lost:
+        lines = lost_meta(record, diagnostics, "a title, an author list and an abstract").lines
+    elif headless:
         lines = (record.meta, *record.lines)
-        last = lines[-1]
         message = (
             "the text starts inside a paper record: its meta line is missing (half a page "
             "pasted?); these lines were read as the rest of that record"
-            if headless
-            else "this paper record has no meta line (deleted?): its lines, after the "
-            "previous record's, read as a title, an author list and an abstract"
         )
-        diagnostics.append(diagnostic(Severity.ERROR, "missing-meta", message, record.meta, last))
-        meta = None
+        diagnostics.append(
+            diagnostic(Severity.ERROR, "missing-meta", message, record.meta, lines[-1])
+        )
     else:
         meta = record_meta(record, diagnostics)
     found = _assign(lines)
