@@ -44,34 +44,22 @@ def _object(document: Document, indent: int | None, ensure_ascii: bool) -> Itera
     """The text ``json.dumps(to_data(document))`` gives, a paper at a time: only one
     paper's data is built at once, not a dict for each of a million papers."""
     one = to_data(attrs.evolve(document, papers=()))
-    papers: Iterable[Any] = map(paper_data, document.papers)
-    if indent is None:
-        yield "{"
-        for number, (key, value) in enumerate(one.items()):
-            yield (", " if number else "") + json.dumps(key) + ": "
-            if key != "papers":
-                yield _text(value, None, ensure_ascii)[:-1]
-                continue
-            yield "["
-            for count, paper in enumerate(papers):
-                yield (", " if count else "") + _text(paper, None, ensure_ascii)[:-1]
-            yield "]"
-        yield "}"
-        return
-    step = " " * indent
+    # json.dumps's layout: one line with ", " between items, or a line an item with ","
+    # and ``indent`` spaces a level (a value's own lines indented one level more).
+    comma, line = (", ", "") if indent is None else (",", "\n")
+    step = "" if indent is None else " " * indent
     yield "{"
     for number, (key, value) in enumerate(one.items()):
-        yield ("," if number else "") + "\n" + step + json.dumps(key) + ": "
+        yield (comma if number else "") + line + step + json.dumps(key) + ": "
         if key != "papers" or not document.papers:
             yield _text(value, indent, ensure_ascii)[:-1].replace("\n", "\n" + step)
             continue
         yield "["
-        inner = "\n" + step * 2
-        for count, paper in enumerate(papers):
-            text = _text(paper, indent, ensure_ascii)[:-1].replace("\n", inner)
-            yield ("," if count else "") + inner + text
-        yield "\n" + step + "]"
-    yield "\n}"
+        for count, paper in enumerate(map(paper_data, document.papers)):
+            text = _text(paper, indent, ensure_ascii)[:-1].replace("\n", "\n" + step * 2)
+            yield (comma if count else "") + line + step * 2 + text
+        yield line + step + "]"
+    yield line + "}"
 
 
 def dump_many(
