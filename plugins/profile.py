@@ -189,16 +189,32 @@ class ProfileTransformer:
 
 
 def check(profile: Profile | None, paper_count: int) -> Iterator[Diagnostic]:
-    """The header says how many papers the page lists; the records should agree."""
-    if profile is None or profile.listed_papers is None or profile.listed_papers == paper_count:
+    """The header says how many papers the page lists; the records should agree.
+
+    Fewer records than the header lists means records were lost in the copy (a page not
+    scrolled to its end, a paste cut short): an error. More records than it lists is a
+    warning: nothing is lost, but the header and the page disagree.
+    """
+    listed = None if profile is None else profile.listed_papers
+    if listed is None or profile is None or listed == paper_count:
         return
     line = profile.span.end_line if profile.span is not None else 1
-    yield Diagnostic(
-        Severity.WARNING,
-        "paper-count",
-        f"the header lists {profile.listed_papers} papers but {paper_count} paper records follow",
-        line,
-    )
+    if listed > paper_count:
+        lost = listed - paper_count
+        yield Diagnostic(
+            Severity.ERROR,
+            "paper-count",
+            f"the header lists {listed} papers but {paper_count} paper records follow: "
+            f"{lost} {'record was' if lost == 1 else 'records were'} lost in the copy",
+            line,
+        )
+    else:
+        yield Diagnostic(
+            Severity.WARNING,
+            "paper-count",
+            f"the header lists {listed} papers but {paper_count} paper records follow",
+            line,
+        )
 
 
 def _terminal(name: str) -> re.Pattern[str]:

@@ -16,6 +16,9 @@ pytest_plugins = ["pytester"]
 os.environ["PROFILEPARSE_DISABLE_PLUGIN_AUTOLOAD"] = "1"
 
 SEEDS = DATA / "seeds"
+#: Seed 000's header lists 16 papers and 15 follow: a record lost in the copy is an error,
+#: so a command over every seed writes everything, lists that dump and exits 1.
+EVERY_SEED_EXIT = 1
 EXPECTED = DATA / "expected"
 HERE = Path(__file__).resolve().parent
 

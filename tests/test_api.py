@@ -102,8 +102,11 @@ def test_strict_raises_parse_error_with_line_column_and_text() -> None:
 
 
 def test_strict_does_not_raise_on_warnings(seeds: list[Path]) -> None:
-    doc = profileparse.parse_file(seeds[0], strict=True)
-    assert [d.severity for d in doc.diagnostics] == ["warning"]
+    text = seeds[1].read_text(encoding="utf-8").replace("10 Papers", "9 Papers")
+    doc = profileparse.parse(text, strict=True)  # more records than listed: nothing lost
+    assert [(d.severity, d.code) for d in doc.diagnostics] == [("warning", "paper-count")]
+    with pytest.raises(profileparse.ParseError, match="1 record was lost in the copy"):
+        profileparse.parse_file(seeds[0], strict=True)
 
 
 def test_explicit_layout_and_unknown_layout() -> None:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 import profileparse
 from profileparse.cli import main
 from profileparse.corpus import Corpus, infer_owner, normalise_title
+from tests.conftest import EVERY_SEED_EXIT
 
 
 @pytest.fixture
@@ -74,10 +75,11 @@ def test_owners(corpus: Corpus) -> None:
 def test_adding_the_same_dumps_again_changes_nothing(seeds: list[Path], tmp_path: Path) -> None:
     db = tmp_path / "corpus.sqlite"
     runner = CliRunner()
-    assert runner.invoke(main, ["corpus", str(seeds[0].parent), "-o", str(db)]).exit_code == 0
+    first = runner.invoke(main, ["corpus", str(seeds[0].parent), "-o", str(db)])
+    assert first.exit_code == EVERY_SEED_EXIT
     before = "\n".join(sqlite3.connect(db).iterdump())
     again = runner.invoke(main, ["corpus", str(seeds[0].parent), "-o", str(db)])
-    assert again.exit_code == 0 and "0 new dump(s)" in again.stderr
+    assert again.exit_code == EVERY_SEED_EXIT and "0 new dump(s)" in again.stderr
     assert "\n".join(sqlite3.connect(db).iterdump()) == before
 
 
@@ -97,7 +99,7 @@ def test_threshold_option_and_unlinked_report(seeds: list[Path], tmp_path: Path)
     result = CliRunner().invoke(
         main, ["corpus", *map(str, seeds), "-o", str(db), "--threshold", "99"]
     )
-    assert result.exit_code == 0
+    assert result.exit_code == EVERY_SEED_EXIT
     assert "004_9533bcb3dca15aed.txt:1: abstract not linked" in result.stderr
     stats = CliRunner().invoke(main, ["corpus", "stats", str(db)])
     assert "linked abstracts         3" in stats.stdout
@@ -148,7 +150,7 @@ def test_parquet_reads_back_with_pyarrow(seeds: list[Path], tmp_path: Path) -> N
     pq = pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "parquet"
     result = CliRunner().invoke(main, ["corpus", *map(str, seeds), "-o", str(out) + "/"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == EVERY_SEED_EXIT, result.output
     # Other tools read the current version through the `current` link.
     papers = pq.read_table(out / "current" / "papers.parquet")
     sightings = pq.read_table(out / "current" / "sightings.parquet")
