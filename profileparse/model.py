@@ -169,7 +169,8 @@ class DiagnosticCode(str, enum.Enum):
     """The file is binary (its start is full of NUL bytes, or mostly undecodable), not a
     text dump."""
     STRAY_BYTES = "stray-bytes"
-    """NUL bytes inside the text (shown as U+FFFD); the rest of the dump is read."""
+    """NUL bytes or other control characters (C0 but tab and line ends, and DEL) inside
+    the text, shown as U+FFFD; the rest of the dump is read."""
     EMPTY = "empty"
     """The dump has no text (an empty or blank file)."""
     GLUED = "glued-dumps"

@@ -120,25 +120,43 @@ def binary_head(head: bytes, encoding: str | None = None) -> tuple[Diagnostic, .
     return ()
 
 
-def _nul_errors(text: str) -> tuple[str, tuple[Diagnostic, ...]]:
-    """``text`` with each NUL character shown as U+FFFD, and an error for each line that
-    held one (its first NUL's column): stray bytes, local damage the rest is read past."""
+#: Control characters that have no place in a copied page: the C0 controls but tab, line
+#: feed and carriage return (NUL, form feed and vertical tab included), and DEL. Inside
+#: a text they are stray bytes: shown as U+FFFD, an error at their line.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_control(data: bytes) -> bool:
+    """Whether ``data`` holds a control byte: one C pass, several times faster than a
+    regex search on clean text."""
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+
+
+def _control_errors(text: str) -> tuple[str, tuple[Diagnostic, ...]]:
+    """``text`` with each control character shown as U+FFFD, and an error for each line
+    that held one (at its first): stray bytes, local damage the rest is read past."""
     found = []
-    line, start = 1, 0
-    at = text.find("\0")
-    while at >= 0:
-        line += text.count("\n", start, at)
+    line, counted = 1, 0
+    at_line = -1
+    for match in _CONTROL.finditer(text):
+        at = match.start()
+        if at < at_line:
+            continue  # this line is reported already
+        line += text.count("\n", counted, at)
+        counted = at
         line_start = text.rfind("\n", 0, at) + 1
         end = text.find("\n", at)
-        count = text.count("\0", at, len(text) if end < 0 else end)
-        message = f"{count} NUL byte(s) in this line (shown as U+FFFD): stray bytes in the text"
+        at_line = len(text) if end < 0 else end
+        shown = _CONTROL.findall(text, at, at_line)
+        names = ", ".join(
+            f"U+{ord(c):04X}" + (" NUL" if c == "\0" else "") for c in dict.fromkeys(shown)
+        )
+        what = "NUL byte(s)" if set(shown) == {"\0"} else f"control character(s) ({names})"
+        message = f"{len(shown)} {what} in this line (shown as U+FFFD): stray bytes in the text"
         column = at - line_start + 1
         found.append(Diagnostic(Severity.ERROR, DiagnosticCode.STRAY_BYTES, message, line, column))
-        if end < 0:
-            break
-        start = end
-        at = text.find("\0", end)
-    return text.replace("\0", "\ufffd"), tuple(found)
+    return _CONTROL.sub("\ufffd", text), tuple(found)
 
 
 def decode(
@@ -170,9 +188,9 @@ def decode(
         text, found = _by_line(data, offset, name)
         if binary(found):
             return text, found
-    if not wide and b"\0" in data:  # (memchr: no cost on clean text)
-        text, nul = _nul_errors(text)
-        found = tuple(sorted((*found, *nul), key=lambda d: (d.line, d.column)))
+    if not wide and _has_control(data):
+        text, stray = _control_errors(text)
+        found = tuple(sorted((*found, *stray), key=lambda d: (d.line, d.column)))
     return text, found
 
 

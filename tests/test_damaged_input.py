@@ -1,8 +1,8 @@
-"""Damaged input is local damage, and pathological input stays bounded: NUL bytes inside
-a dump are an error at their line (the rest is read); a file whose first 64 KB are
-binary is one error, and is not read further (a 2 GB sparse file, in real processes);
-empty 'Abstract:' lines are one warning a run, so a million of them parse to JSON in
-bounded memory."""
+"""Damaged input is local damage, and pathological input stays bounded: NUL bytes and
+other control characters inside a dump are an error at their line (the rest is read); a
+file whose first 64 KB are binary is one error, and is not read further (a 2 GB sparse
+file, in real processes); empty 'Abstract:' lines are one warning a run, so a million of
+them parse to JSON in bounded memory."""
 
 from __future__ import annotations
 
@@ -48,6 +48,55 @@ def test_nul_bytes_inside_a_dump_are_an_error_at_their_line(tmp_path: Path) -> N
     )
     assert checked.returncode == 1
     assert f"{path}:{line}:21: error: 4 NUL byte(s) in this line" in checked.stdout
+
+
+def test_other_control_characters_are_an_error_at_each_line_they_damage(tmp_path: Path) -> None:
+    """A terminal colour code in a title, a vertical tab (a word processor's soft line
+    break) and DEL in an abstract: one error at each line, the characters shown as U+FFFD,
+    every paper still read, in each way a file is read."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    whole = profileparse.parse_file(EXAMPLE)
+    title = whole.papers[1].title
+    assert title is not None
+    damaged = text.replace(title, f"\x1b[1m{title}\x1b[0m").replace("Grids are", "Grids\x0bare\x7f")
+    path = tmp_path / "control.txt"
+    path.write_text(damaged, encoding="utf-8")
+    lines = damaged.split("\n")
+    at = {
+        next(i for i, line in enumerate(lines, 1) if "\x1b" in line): 1,
+        next(i for i, line in enumerate(lines, 1) if "\x0b" in line): 6,
+    }
+    stream = profileparse.iter_papers(path)
+    streamed = list(stream)
+    for papers, diagnostics in (
+        *((doc.papers, doc.diagnostics) for doc in profileparse.parse_bytes(path.read_bytes())),
+        (profileparse.parse_file(path).papers, profileparse.parse_file(path).diagnostics),
+        (streamed, stream.diagnostics),
+    ):
+        assert len(papers) == len(whole.papers)
+        assert [(d.severity, d.code, d.line, d.column) for d in diagnostics] == [
+            ("error", "stray-bytes", line, column) for line, column in sorted(at.items())
+        ]
+        assert papers[1].title == f"\ufffd[1m{title}\ufffd[0m"
+        assert "Grids\ufffdare\ufffd" in (papers[0].abstract or "")
+    checked = subprocess.run(
+        [sys.executable, "-m", "profileparse", "check", str(path)], capture_output=True, text=True
+    )
+    assert checked.returncode == 1
+    named = {
+        "\x1b": "2 control character(s) (U+001B)",
+        "\x0b": "2 control character(s) (U+000B, U+007F)",
+    }
+    shown = {
+        i: next(what for c, what in named.items() if c in line)
+        for i, line in enumerate(lines, 1)
+        if i in at
+    }
+    assert checked.stdout.splitlines() == [
+        f"{path}:{line}:{column}: error: {shown[line]} in this line (shown as U+FFFD):"
+        " stray bytes in the text"
+        for line, column in sorted(at.items())
+    ]
 
 
 def test_a_sparse_2_gb_file_is_binary_from_its_start_and_not_read(tmp_path: Path) -> None:
