@@ -37,17 +37,30 @@ def _text(data: Any, indent: int | None, ensure_ascii: bool) -> str:
 def dump(document: Document, /, *, indent: int | None = 2, ensure_ascii: bool = False) -> str:
     """``indent``: spaces per level (``None`` for one line); ``ensure_ascii``: escape
     non-ASCII characters."""
-    return "".join(_object(document, indent, ensure_ascii)) + "\n"
+    return "".join(pieces(document, indent=indent, ensure_ascii=ensure_ascii))
+
+
+def pieces(
+    document: Document, /, *, indent: int | None = 2, ensure_ascii: bool = False
+) -> Iterator[str]:
+    """:func:`dump`'s text, a paper at a time: written in turn, a million papers never
+    have all their text in memory."""
+    yield from _object(document, indent, ensure_ascii)
+    yield "\n"
+
+
+def _layout(indent: int | None) -> tuple[str, str, str]:
+    """json.dumps's layout: one line with ", " between items, or a line an item with ","
+    and ``indent`` spaces a level (a value's own lines indented one level more). The
+    separator between items, the line break and one level's indent."""
+    return (", ", "", "") if indent is None else (",", "\n", " " * indent)
 
 
 def _object(document: Document, indent: int | None, ensure_ascii: bool) -> Iterator[str]:
     """The text ``json.dumps(to_data(document))`` gives, a paper at a time: only one
     paper's data is built at once, not a dict for each of a million papers."""
     one = to_data(attrs.evolve(document, papers=()))
-    # json.dumps's layout: one line with ", " between items, or a line an item with ","
-    # and ``indent`` spaces a level (a value's own lines indented one level more).
-    comma, line = (", ", "") if indent is None else (",", "\n")
-    step = "" if indent is None else " " * indent
+    comma, line, step = _layout(indent)
     yield "{"
     for number, (key, value) in enumerate(one.items()):
         yield (comma if number else "") + line + step + json.dumps(key) + ": "
@@ -65,8 +78,15 @@ def _object(document: Document, indent: int | None, ensure_ascii: bool) -> Itera
 def dump_many(
     documents: Iterable[Document], /, *, indent: int | None = 2, ensure_ascii: bool = False
 ) -> Iterator[str]:
-    """Several documents as one JSON array."""
-    yield _text([to_data(document) for document in documents], indent, ensure_ascii)
+    """Several documents as one JSON array (the text ``json.dumps`` gives), a paper at a
+    time."""
+    comma, line, step = _layout(indent)
+    count = 0
+    for count, document in enumerate(documents, start=1):
+        yield ("[" if count == 1 else comma) + line + step
+        for piece in _object(document, indent, ensure_ascii):
+            yield piece.replace("\n", "\n" + step) if step else piece
+    yield (line + "]" if count else "[]") + "\n"
 
 
 @hookimpl
@@ -78,5 +98,6 @@ def register_formats(register: Any) -> None:
             description="the whole document as one JSON object (several: one array)",
             dump=dump,
             dump_many=dump_many,
+            dump_pieces=pieces,
         )
     )

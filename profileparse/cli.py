@@ -13,7 +13,7 @@ import gc
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 import click
@@ -264,28 +264,44 @@ def _progress(total: int) -> Any:
     return progress
 
 
-def _write_atomic(target: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and a rename, so an interrupted run
-    leaves either the old file or the new one, never half of one. A target that is not a
-    regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written to as it is:
-    the rename would put a file in its place."""
+def _chunks(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """``pieces`` joined into chunks of about ``size`` characters: one write each, not
+    one for each of a million small pieces."""
+    held: list[str] = []
+    length = 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)
+
+
+def _write_atomic(target: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, in turn) via a temporary file in the same folder
+    and a rename, so an interrupted run leaves either the old file or the new one, never
+    half of one. A target that is not a regular file (``/dev/null``, ``/dev/stdout``, a
+    named pipe) is written to as it is: the rename would put a file in its place."""
     try:
         _write_through_temporary(target, text)
     except OSError as exc:  # (named as the user gave it, never by the temporary file)
         raise OutputError(str(target), exc) from None
 
 
-def _write_through_temporary(target: Path, text: str) -> None:
+def _write_through_temporary(target: Path, text: str | Iterable[str]) -> None:
+    pieces = (text,) if isinstance(text, str) else _chunks(text)
     if _special(target):
         with open(target, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+            f.writelines(pieces)
         return
     import tempfile
 
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+            f.writelines(pieces)
         os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     except BaseException:
@@ -493,19 +509,21 @@ def _write_outputs(
         _write_each(outputs, Path(output), fmt, format_options)
     elif outputs:
         documents = [doc for _, doc in outputs]
+        # Written a piece at a time: a big document's text is never whole in memory.
         if len(inputs) > 1 or len(documents) > 1:
-            text = "".join(fmt.render_many(documents, **format_options))
+            pieces = fmt.render_many(documents, **format_options)
         else:
-            text = fmt.render(documents[0], **format_options)
+            pieces = fmt.render_pieces(documents[0], **format_options)
         if output is None:
-            out(text, nl=False)
+            for chunk in _chunks(pieces):
+                out(chunk, nl=False)
         else:
             from pathlib import Path  # (here, not for every command: start-up time)
 
             target = Path(output)
             if any(target.resolve() == Path(p).resolve() for p in inputs if p != STDIN):
                 raise click.UsageError(f"refusing to overwrite the input {output!r}")
-            _write_atomic(target, text)
+            _write_atomic(target, pieces)
 
 
 def _stream(
@@ -575,7 +593,7 @@ def _write_each(
             raise click.UsageError(
                 f"refusing to overwrite the input {path!r}; choose another -o folder"
             )
-        _write_atomic(target, fmt.render(doc, **options))
+        _write_atomic(target, fmt.render_pieces(doc, **options))
 
 
 @main.command("check")

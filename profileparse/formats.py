@@ -14,7 +14,13 @@ from profileparse.errors import FormatOptionError, MissingExtraError
 if TYPE_CHECKING:
     from profileparse.model import Document
 
-__all__ = ["DumpFunction", "DumpManyFunction", "Format", "SkippedRecordsWarning"]
+__all__ = [
+    "DumpFunction",
+    "DumpManyFunction",
+    "DumpPiecesFunction",
+    "Format",
+    "SkippedRecordsWarning",
+]
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 
@@ -26,6 +32,10 @@ DumpFunction = Callable[..., str | bytes]
 #: one output (one JSON array, one CSV header, citation keys unique across them all),
 #: yielding the text in pieces. It takes the same options as ``dump``.
 DumpManyFunction = Callable[..., Iterator[str]]
+#: ``dump_pieces(document, /, **options) -> Iterator[str]``: the text ``dump`` gives, in
+#: pieces that join to it, so a big document is written without all its text in memory
+#: at once. It takes the same options as ``dump``.
+DumpPiecesFunction = Callable[..., Iterator[str]]
 
 
 class SkippedRecordsWarning(UserWarning):
@@ -91,6 +101,10 @@ class Format:
     with the same ``source`` are batches of one dump's papers: the command line then
     writes a huge dump through it in flat memory.
 
+    ``dump_pieces`` gives ``dump``'s text in pieces; the command line writes a
+    document through it piece by piece (a million papers in JSON, without the whole
+    text in memory).
+
     ``modules`` are what the format imports beyond the core install, and ``install``
     the requirement that brings them (``profileparse[report]``): without them it fails
     with one line that says so (:meth:`missing`), before anything is written.
@@ -104,6 +118,7 @@ class Format:
     streaming: bool = False
     modules: tuple[str, ...] = field(default=(), converter=_modules)
     install: str | None = None
+    dump_pieces: DumpPiecesFunction | None = None
 
     def missing(self) -> str | None:
         """None when every module the format needs can be imported; else the line
@@ -213,6 +228,24 @@ class Format:
         self.check_options(options)
         try:
             return _text(self.dump(document, **options))
+        except ValueError as exc:
+            raise FormatOptionError(f"format {self.name!r}: {exc}") from None
+
+    def render_pieces(self, document: Document, **options: Any) -> Iterator[str]:
+        """The text :meth:`render` gives, in pieces to write in turn: several when the
+        format has ``dump_pieces``, else one. The format's extras and the option names
+        are checked before the first piece is asked for."""
+        if self.dump_pieces is None:
+            return iter((self.render(document, **options),))
+        self.require()
+        self.check_options(options)
+        return self._pieces(self.dump_pieces, document, options)
+
+    def _pieces(
+        self, dump_pieces: DumpPiecesFunction, document: Document, options: dict[str, Any]
+    ) -> Iterator[str]:
+        try:
+            yield from dump_pieces(document, **options)
         except ValueError as exc:
             raise FormatOptionError(f"format {self.name!r}: {exc}") from None
 

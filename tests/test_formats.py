@@ -330,6 +330,13 @@ def test_the_json_text_is_built_a_paper_at_a_time_as_one_dumps_gives_it(
 
     docs = [profileparse.parse_file(seed) for seed in seeds]
     docs += [profileparse.parse(""), profileparse.parse("Abstract:\n")]
+    json_format = profileparse.get_registry().format("json")
     for doc in docs:
         want = json.dumps(to_data(doc), indent=indent, ensure_ascii=ensure_ascii) + "\n"
         assert profileparse.dumps(doc, "json", indent=indent, ensure_ascii=ensure_ascii) == want
+        pieces = json_format.render_pieces(doc, indent=indent, ensure_ascii=ensure_ascii)
+        assert "".join(pieces) == want
+    for some in (docs, docs[:1], []):  # several documents: one array
+        want = json.dumps([to_data(d) for d in some], indent=indent, ensure_ascii=ensure_ascii)
+        pieces = json_format.render_many(some, indent=indent, ensure_ascii=ensure_ascii)
+        assert "".join(pieces) == want + "\n"
