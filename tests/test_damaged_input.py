@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import profileparse
+from profileparse.corpus import Corpus
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "profile.txt"
 
@@ -114,6 +115,32 @@ def test_a_sparse_2_gb_file_is_binary_from_its_start_and_not_read(tmp_path: Path
         assert float(peak) < 200, (args, peak)
     doc = profileparse.parse_file(sparse)
     assert [d.code for d in doc.diagnostics] == ["binary"] and doc.papers == ()
+
+
+def test_a_corpus_build_tells_a_sparse_2_gb_file_from_its_start(
+    tmp_path: Path, seeds: list[Path]
+) -> None:
+    """The corpus keys a binary file by the hash of its bytes, read a piece at a time:
+    the build lists it as a dump with an error, in flat memory, and adding it again is
+    a no-op."""
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    with open(folder / "sparse.txt", "wb") as f:
+        f.truncate(2 << 30)
+    (folder / seeds[1].name).write_bytes(seeds[1].read_bytes())
+    db = tmp_path / "corpus.sqlite"
+    for added in ("2 new dump(s) added (1 with parse errors)", "0 new dump(s) added"):
+        done = subprocess.run(
+            [sys.executable, "-c", _MEASURED, "corpus", "build", str(folder), "-o", str(db)],
+            capture_output=True,
+            text=True,
+        )
+        code, peak = done.stdout.split()
+        assert int(code) == 1, done.stderr
+        assert "sparse.txt: 1 parse error(s)" in done.stderr and added in done.stderr
+        assert float(peak) < 200, peak
+    with Corpus(db, readonly=True) as corpus:
+        assert (corpus.stats().documents, corpus.stats().papers) == (2, 10)
 
 
 # Runs the command line in a child and prints its exit status and peak RSS in MB.

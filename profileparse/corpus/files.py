@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import IO
 
 from attrs import frozen
 
@@ -26,12 +27,21 @@ class FileDumps:
 def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
     from profileparse.errors import ParseError
     from profileparse.parsing import ParseOptions, parse_text
-    from profileparse.text import binary, decode
+    from profileparse.text import BINARY_HEAD, binary, binary_head, decode
 
+    options = ParseOptions(source=os.path.basename(path.rstrip("/")), encoding=encoding)
     try:
-        data = _read(path)
+        with _open(path) as handle:
+            head = handle.read(BINARY_HEAD)
+            if found := binary_head(head, encoding):  # told from its start: not read whole
+                digest = hashlib.sha256(head)
+                for piece in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(piece)
+                (document,) = parse_text("", options, found)
+                return FileDumps(path, ((document, f"binary-{digest.hexdigest()}:0"),))
+            handle.seek(0)  # (read again from the start: no copy of the whole file)
+            data = handle.read()
         text, found = decode(data, encoding=encoding)  # once: for the dumps and the key
-        options = ParseOptions(source=os.path.basename(path.rstrip("/")), encoding=encoding)
         documents = parse_text(text, options, found)
     except OSError as exc:
         return FileDumps(path, failure=f"{path}: error: cannot read: {exc.strerror or exc}")
@@ -47,9 +57,9 @@ def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
     return FileDumps(path, tuple((doc, f"{digest}:{i}") for i, doc in enumerate(documents)))
 
 
-def _read(path: str) -> bytes:
+def _open(path: str) -> IO[bytes]:
     if "://" in path and not path.startswith("file://"):
-        from profileparse.corpus.places import read_bytes
+        from profileparse.corpus.places import open_bytes
 
-        return read_bytes(path)
-    return Path(path.removeprefix("file://")).read_bytes()
+        return open_bytes(path)
+    return open(Path(path.removeprefix("file://")), "rb")

@@ -16,7 +16,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from profileparse.corpus.storage import lock_timeout
 from profileparse.errors import CorpusError
@@ -27,8 +27,8 @@ __all__ = [
     "RemotePlace",
     "find_dumps",
     "is_url",
+    "open_bytes",
     "open_place",
-    "read_bytes",
 ]
 
 
@@ -280,11 +280,11 @@ def find_dumps(source: str) -> list[str]:
     return sorted(f"{protocol}://{name}" for name in found if not fs.isdir(name))
 
 
-def read_bytes(url: str) -> bytes:
-    """One file's bytes at an fsspec URL."""
+def open_bytes(url: str) -> IO[bytes]:
+    """One file at an fsspec URL, open to read its bytes."""
     fs, path = filesystem(url)
-    data: bytes = fs.cat_file(path)
-    return data
+    handle: IO[bytes] = fs.open(path, "rb")
+    return handle
 
 
 def open_place(path: str) -> Place:
