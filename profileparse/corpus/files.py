@@ -34,11 +34,11 @@ def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
         with _open(path) as handle:
             head = handle.read(BINARY_HEAD)
             if found := binary_head(head, encoding):  # told from its start: not read whole
-                digest = hashlib.sha256(head)
+                whole = hashlib.sha256(head)
                 for piece in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(piece)
+                    whole.update(piece)
                 (document,) = parse_text("", options, found)
-                return FileDumps(path, ((document, f"binary-{digest.hexdigest()}:0"),))
+                return FileDumps(path, ((document, f"binary-{whole.hexdigest()}:0"),))
             handle.seek(0)  # (read again from the start: no copy of the whole file)
             data = handle.read()
         text, found = decode(data, encoding=encoding)  # once: for the dumps and the key
