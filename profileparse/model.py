@@ -212,8 +212,8 @@ def _authors(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _view(name: str) -> Any:
-    """``profileparse.frames``: it builds on this module, so
-    the model's methods that hand over to it load it by name, on first use."""
+    """``profileparse.frames`` or ``profileparse.display``: they build on this module, so
+    the model's methods that hand over to them load them by name, on first use."""
     return importlib.import_module(f"profileparse.{name}")
 
 
@@ -231,6 +231,11 @@ class Paper:
     score: float | None = field(default=None, validator=_optional_non_negative)
     abstract: str | None = None
     span: Span | None = None
+
+    def _repr_html_(self) -> str:
+        """The paper as a small escaped HTML table, for notebooks."""
+        html: str = _view("display").paper_html(self)
+        return html
 
 
 # The slots of Span and Paper, set directly by trusted_span and trusted_paper.
@@ -335,3 +340,8 @@ class Document:
         """The papers as a ``pandas.DataFrame``, one row per paper (see
         :func:`profileparse.frames.to_pandas`); needs the ``frames`` extra."""
         return _view("frames").to_pandas([self])
+
+    def _repr_html_(self) -> str:
+        """The header's facts and a table of the papers, escaped, for notebooks."""
+        html: str = _view("display").document_html(self)
+        return html

@@ -1,4 +1,5 @@
-"""Papers and corpus tables as Arrow tables and pandas DataFrames."""
+"""Papers and corpus tables as Arrow tables and pandas DataFrames, and the HTML views
+notebooks show (``_repr_html_``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import sqlite3
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +18,9 @@ import pyarrow as pa
 import pytest
 
 import profileparse
-from profileparse import Document
+from profileparse import Document, Paper
 from profileparse.corpus import Corpus
+from profileparse.display import MAX_AUTHORS, MAX_ROWS
 from profileparse.frames import PAPER_COLUMNS
 
 
@@ -154,3 +157,75 @@ def test_corpus_tables_as_frames_hold_what_sqlite_holds(corpus_file: Path) -> No
         with pytest.raises(ValueError, match=r"no table 'nope'; its tables: .*papers"):
             corpus.to_arrow("nope")
     db.close()
+
+
+# -- HTML for notebooks -------------------------------------------------------------------
+
+
+class _Elements(HTMLParser):
+    """The start tags and the text of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _read(html: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+HOSTILE = "<script>alert('dump')</script>"
+
+
+def test_script_in_a_dump_arrives_escaped(seeds: list[Path]) -> None:
+    text = _seed(seeds, "001").read_text(encoding="utf-8")
+    title = "Skywork: A More Open Bilingual Foundation Model"
+    assert title in text
+    text = text.replace(title, f"{HOSTILE} Skywork", 1).replace(
+        "In this technical report", f"{HOSTILE} In this technical report", 1
+    )
+    doc = profileparse.parse(text)
+    assert doc.papers[0].title == f"{HOSTILE} Skywork"
+    for html in (doc._repr_html_(), doc.papers[0]._repr_html_()):
+        seen = _read(html)
+        assert "table" in seen.tags and "details" in seen.tags
+        assert "script" not in seen.tags
+        assert sum(HOSTILE in piece for piece in seen.text) == 2  # title and abstract
+
+
+def test_document_view_cuts_rows_and_authors_and_folds_abstracts(seeds: list[Path]) -> None:
+    inline = profileparse.parse_file(_seed(seeds, "002"))
+    assert len(inline.papers) > MAX_ROWS
+    seen = _read(inline._repr_html_())
+    assert seen.tags.count("tr") == MAX_ROWS + 1  # the header row and MAX_ROWS papers
+    assert f"… and {len(inline.papers) - MAX_ROWS} more" in seen.text
+    many = [f"Author {i}" for i in range(MAX_AUTHORS + 3)]
+    doc = Document(papers=[Paper(title="T", authors=many, abstract="A long abstract.")])
+    shown = "".join(_read(doc._repr_html_()).text)
+    assert f"Author {MAX_AUTHORS - 1}" in shown and f"Author {MAX_AUTHORS}" not in shown
+    assert "(+3 more)" in shown
+    assert "<details><summary>abstract</summary>A long abstract.</details>" in doc._repr_html_()
+    assert "more</p>" not in doc._repr_html_()
+
+
+def test_corpus_view_counts_and_lists_its_papers(corpus_file: Path) -> None:
+    with Corpus(corpus_file, readonly=True) as corpus:
+        html = corpus._repr_html_()
+        stats = corpus.stats()
+        first = next(corpus.papers())
+    seen = _read(html)
+    assert "table" in seen.tags
+    text = "".join(seen.text)
+    assert f"papers {stats.papers}" in text and f"documents {stats.documents}" in text
+    assert first.title is not None and first.title in text
+    assert f"… and {stats.papers - MAX_ROWS} more" in text

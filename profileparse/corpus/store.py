@@ -284,6 +284,19 @@ class Corpus:
         with storage_errors(self.path, "read"):
             return table_to_pandas(self._read_db(), table)
 
+    def _repr_html_(self) -> str:
+        """The corpus's counts and its first papers as escaped HTML, for notebooks."""
+        from profileparse.display import corpus_html
+
+        counts = self.stats()
+        shown = [
+            ("documents", counts.documents),
+            ("papers", counts.papers),
+            ("authors", counts.authors),
+            ("sightings", counts.sightings),
+        ]
+        return corpus_html(self.path, shown, self.papers())
+
     # -- Parquet copies -------------------------------------------------------------
 
     def to_parquet(self, folder: str | os.PathLike[str]) -> list[str]:
