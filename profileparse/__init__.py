@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         UnknownLayoutError,
     )
     from profileparse.formats import Format, SkippedRecordsWarning
+    from profileparse.frames import to_arrow, to_pandas
     from profileparse.hookspecs import hookimpl
     from profileparse.layouts import Layout, LayoutResult
     from profileparse.model import (
@@ -99,6 +100,8 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "report",
+    "to_arrow",
+    "to_pandas",
 ]
 
 __version__ = "0.1.0"
@@ -118,6 +121,8 @@ _EXPORTS = {
     "ParseError": "profileparse.errors",
     "PluginError": "profileparse.errors",
     "Format": "profileparse.formats",
+    "to_arrow": "profileparse.frames",
+    "to_pandas": "profileparse.frames",
     "hookimpl": "profileparse.hookspecs",
     "Layout": "profileparse.layouts",
     "LayoutResult": "profileparse.layouts",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import importlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -210,6 +211,12 @@ def _authors(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _view(name: str) -> Any:
+    """``profileparse.frames`` or ``profileparse.display``: they build on this module, so
+    the model's methods that hand over to them load them by name, on first use."""
+    return importlib.import_module(f"profileparse.{name}")
+
+
 @frozen
 class Paper:
     """One paper record as the dump shows it."""
@@ -224,6 +231,11 @@ class Paper:
     score: float | None = field(default=None, validator=_optional_non_negative)
     abstract: str | None = None
     span: Span | None = None
+
+    def _repr_html_(self) -> str:
+        """The paper as a small escaped HTML table, for notebooks."""
+        html: str = _view("display").paper_html(self)
+        return html
 
 
 # The slots of Span and Paper, set directly by trusted_span and trusted_paper.
@@ -318,3 +330,18 @@ class Document:
     def ok(self) -> bool:
         """True when no error diagnostic was raised (warnings are allowed)."""
         return not self.errors
+
+    def to_arrow(self) -> Any:
+        """The papers as a ``pyarrow.Table``, one row per paper (see
+        :func:`profileparse.frames.to_arrow`); needs the ``frames`` extra."""
+        return _view("frames").to_arrow([self])
+
+    def to_pandas(self) -> Any:
+        """The papers as a ``pandas.DataFrame``, one row per paper (see
+        :func:`profileparse.frames.to_pandas`); needs the ``frames`` extra."""
+        return _view("frames").to_pandas([self])
+
+    def _repr_html_(self) -> str:
+        """The header's facts and a table of the papers, escaped, for notebooks."""
+        html: str = _view("display").document_html(self)
+        return html

@@ -171,6 +171,30 @@ def test_a_plain_install_says_in_one_line_what_the_report_needs(
     assert library.stdout.strip() == f"the report format needs plotly: {hint}", library.stderr
 
 
+def test_a_plain_install_says_in_one_line_what_frames_need(
+    env_dir: Path, seeds: list[Path]
+) -> None:
+    """Without the frames extra (no pyarrow, no pandas), every way to a frame raises
+    MissingExtraError with one line naming the install; the HTML view needs nothing."""
+    assert not {"pandas", "pyarrow"} & _installed(env_dir)
+    code = (
+        "import profileparse\n"
+        f"doc = profileparse.parse_file({str(seeds[1])!r})\n"
+        "for call in (doc.to_pandas, doc.to_arrow, lambda: profileparse.to_pandas([doc])):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except profileparse.MissingExtraError as exc:\n"
+        "        print(exc)\n"
+        "print('<table' in doc._repr_html_())\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", code], capture_output=True, text=True, env=clean
+    )
+    line = "frames need pyarrow: pip install 'profileparse[frames]'"
+    assert done.stdout.splitlines() == [line, line, line, "True"], done.stderr
+
+
 def test_a_plain_install_still_works_from_inside_the_checkout(wheel: Path, tmp_path: Path) -> None:
     """``pip install .`` then ``python`` in the checkout imports the source folder, which
     has no plugins/ inside it; the package finds the checkout's plugins/ and grammars/."""

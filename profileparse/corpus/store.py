@@ -266,6 +266,37 @@ class Corpus:
         with storage_errors(self.path, "read"):
             return reader.tables(self._read_db())
 
+    # -- frames and notebooks ------------------------------------------------------
+
+    def to_arrow(self, table: str) -> Any:
+        """A table (or view) as a ``pyarrow.Table`` typed by its SQL columns; needs the
+        ``frames`` extra (see :func:`profileparse.frames.table_to_arrow`)."""
+        from profileparse.frames import table_to_arrow
+
+        with storage_errors(self.path, "read"):
+            return table_to_arrow(self._read_db(), table)
+
+    def to_pandas(self, table: str) -> Any:
+        """A table (or view) as a ``pandas.DataFrame``, integers as nullable ``Int64``;
+        needs the ``frames`` extra."""
+        from profileparse.frames import table_to_pandas
+
+        with storage_errors(self.path, "read"):
+            return table_to_pandas(self._read_db(), table)
+
+    def _repr_html_(self) -> str:
+        """The corpus's counts and its first papers as escaped HTML, for notebooks."""
+        from profileparse.display import corpus_html
+
+        counts = self.stats()
+        shown = [
+            ("documents", counts.documents),
+            ("papers", counts.papers),
+            ("authors", counts.authors),
+            ("sightings", counts.sightings),
+        ]
+        return corpus_html(self.path, shown, self.papers())
+
     # -- Parquet copies -------------------------------------------------------------
 
     def to_parquet(self, folder: str | os.PathLike[str]) -> list[str]:
