@@ -54,7 +54,7 @@ def _item(key: str, paper: Paper, item_type: str) -> dict[str, Any]:
     if paper.category:
         item["keyword"] = paper.category
     if paper.affiliation:
-        item["authority"] = paper.affiliation
+        item["publisher"] = paper.affiliation  # as BibTeX readers take "institution"
     notes = (["author list truncated (et al.)"] if paper.et_al else []) + (
         ["code available"] if paper.has_code else []
     )

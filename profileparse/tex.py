@@ -228,5 +228,13 @@ def csl_rich_text(text: str) -> str:
     ``^`` and ``_`` as ``<sup>``/``<sub>``, common commands as the characters they show
     (``\\alpha`` is the Greek letter, ``\\mathbb{R}`` the double-struck R), braces
     dropped, each formula in a ``nocase`` span so a style's title case leaves it alone.
-    A command it does not know is kept as written; text outside ``$...$`` is as it is."""
-    return "".join(_math_markup(segment) if math else segment for segment, math in split_math(text))
+    A command it does not know is kept as written. Outside ``$...$`` the text is as it
+    is but for TeX's dashes, which show as TeX shows them: ``--`` as an en dash and
+    ``---`` as an em dash."""
+    return "".join(
+        _math_markup(segment) if math else _dashes(segment) for segment, math in split_math(text)
+    )
+
+
+def _dashes(text: str) -> str:
+    return text.replace("---", "\u2014").replace("--", "\u2013")
