@@ -1,6 +1,7 @@
 """The bibliographic exports read by a real citation processor: Debian's pandoc with its
-citeproc renders the seeds' bibliography from the BibTeX and from the CSL-JSON export,
-and the two show the same entries: the same titles with their math set the same way,
+citeproc renders the seeds' bibliography (parsed, and as a corpus built and exported by
+the command line) from the BibTeX and from the CSL-JSON export, and the two show the
+same entries: the same titles with their math set the same way,
 "et al." where the site truncated the author list, and "n.d." (or the reference year)
 for the papers the site shows without a year.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,7 +25,7 @@ from profileparse import Document, Paper, PaperDate
 from profileparse.citations import citation_keys
 from profileparse.formats import SkippedRecordsWarning
 from profileparse.names import split_person
-from tests.conftest import seed_paths
+from tests.conftest import EVERY_SEED_EXIT, SEEDS, seed_paths
 
 pytestmark = pytest.mark.slow  # runs pandoc; CI installs it (.ci/run)
 
@@ -68,14 +70,19 @@ class _Entries(HTMLParser):
 def _bibliography(documents: list[Document], name: str, folder: Path) -> dict[str, str]:
     """Each entry's text as pandoc's citeproc renders the ``name`` export of ``documents``
     (its default style, Chicago author-date), keyed by citation key."""
-    if PANDOC is None:
-        pytest.fail("the citeproc tests need Debian's pandoc: apt-get install -y pandoc")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SkippedRecordsWarning)  # abstract-only records
         text = profileparse.dumps(documents, name)
     bibliography = folder / f"{name}{SUFFIX[name]}"
     bibliography.write_text(text, encoding="utf-8")
-    page = folder / "cite-all.md"
+    return _render(bibliography)
+
+
+def _render(bibliography: Path) -> dict[str, str]:
+    """Each entry of ``bibliography`` as pandoc's citeproc renders it, by citation key."""
+    if PANDOC is None:
+        pytest.fail("the citeproc tests need Debian's pandoc: apt-get install -y pandoc")
+    page = bibliography.with_name("cite-all.md")
     page.write_text("---\nnocite: '@*'\n---\n", encoding="utf-8")
     done = subprocess.run(
         [PANDOC, "--citeproc", "--to=html", "--wrap=none", f"--bibliography={bibliography}", page],
@@ -179,3 +186,26 @@ def test_math_in_titles_is_set_the_same_from_bibtex_and_csl_json(tmp_path: Path)
     assert "D^(T)" in _title(entries[0][2])
     assert "x_(1)" in _title(entries[1][2]) and "n^(2)" in _title(entries[1][2])
     assert "ℝ^(d)" in _title(entries[3][2])
+
+
+def test_a_corpus_export_renders_the_same_from_bibtex_and_csl_json(tmp_path: Path) -> None:
+    db = tmp_path / "seeds.sqlite"
+    command = [sys.executable, "-m", "profileparse", "corpus"]
+    built = subprocess.run([*command, SEEDS, "-o", db], capture_output=True, text=True)
+    assert built.returncode == EVERY_SEED_EXIT, built.stderr  # seed 000 lost a record
+    rendered = []
+    for name, suffix in SUFFIX.items():
+        out = tmp_path / name / f"corpus{suffix}"
+        out.parent.mkdir()
+        done = subprocess.run(
+            [*command, "export", db, "-f", name, "-o", out], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        rendered.append(_render(out))
+    bib, csl = rendered
+    assert bib.keys() == csl.keys() and len(bib) == 51
+    for key in bib:
+        assert _same(bib[key]) == _same(csl[key]), (bib[key], csl[key])
+    undated = [key for key, entry in csl.items() if re.search(r"\bn\.d\.", entry)]
+    assert undated and undated == [key for key in bib if re.search(r"\bn\.d\.", bib[key])]
+    assert any("et al." in entry for entry in csl.values())
