@@ -21,9 +21,12 @@ import markdown as markdown_lib
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import profileparse
 from profileparse import Document
+from profileparse.tex import split_math
 from tests.conftest import EVERY_SEED_EXIT, SEEDS, seed_paths
 from tests.render import DATA
 
@@ -226,6 +229,21 @@ def test_csl_json_titles_write_math_as_csl_rich_text(title: str, shown: str) -> 
     reader.close()
     assert reader.open == []
     assert re.sub(r"\s", "", "".join(reader.text)) == re.sub(r"\s", "", shown)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="$\\{}^_ -'aZ1(),α", max_size=40))
+def test_csl_rich_text_is_well_formed_for_any_title(title: str) -> None:
+    """Whatever a title holds, its CSL title parses with CSL's tags, nested; a title
+    without math keeps its text (bar TeX's dashes)."""
+    doc = Document(papers=(profileparse.Paper(title=title or "t", authors=("Ann Example",)),))
+    (item,) = json.loads(profileparse.dumps(doc, "csl-json"))
+    reader = _RichText()
+    reader.feed(item["title"])
+    reader.close()
+    assert reader.open == []
+    if not any(math for _, math in split_math(title)):
+        assert item["title"] == (title or "t").replace("---", "—").replace("--", "–")
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
