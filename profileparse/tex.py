@@ -14,11 +14,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-__all__ = ["MATH", "csl_rich_text", "split_math"]
+__all__ = ["csl_rich_text", "split_math"]
 
 # Inline math as TeX writers use it: no space just inside the dollars, no digit right
 # after the closing one (so "costs $5 and $10" is text, "$x_1$" is math).
-MATH = re.compile(r"(\$(?=[^\s$])(?:[^$\n\\]|\\.)*?(?<=[^\s\\])\$(?![0-9]))")
+_MATH = re.compile(r"(\$(?=[^\s$])(?:[^$\n\\]|\\.)*?(?<=[^\s\\])\$(?![0-9]))")
 
 
 def _balanced(segment: str) -> bool:
@@ -33,7 +33,7 @@ def _balanced(segment: str) -> bool:
 def split_math(text: str) -> Iterator[tuple[str, bool]]:
     """The text in order as ``(segment, is_math)``: a math segment is ``$...$`` with its
     dollars and balanced braces; everything else is text (empty segments are left out)."""
-    for part in MATH.split(text):
+    for part in _MATH.split(text):
         if part:
             math = len(part) > 2 and part[0] == part[-1] == "$" and _balanced(part)
             yield part, math
@@ -97,7 +97,6 @@ _SYMBOLS = {
     "sum": "∑",
     "prod": "∏",
     "int": "∫",
-    "sqrt": "√",
     "quad": " ",
     "qquad": "  ",
 }
