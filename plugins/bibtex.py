@@ -17,10 +17,8 @@ from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.model import MONTHS, Document, Paper
 from profileparse.names import split_person
+from profileparse.tex import split_math
 
-# Inline math as TeX writers use it: no space just inside the dollars, no digit right
-# after the closing one (so "costs $5 and $10" is text, "$x_1$" is math).
-_MATH = re.compile(r"(\$(?=[^\s$])(?:[^$\n\\]|\\.)*?(?<=[^\s\\])\$(?![0-9]))")
 _ESCAPES = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -36,24 +34,12 @@ _ESCAPES = {
 _SPECIALS = re.compile("|".join(re.escape(c) for c in _ESCAPES))
 
 
-def _braced_math(segment: str) -> bool:
-    depth = 0
-    for c in segment:
-        depth += {"{": 1, "}": -1}.get(c, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
 def escape(text: str) -> str:
     """Escape LaTeX specials outside ``$...$`` math; balanced math is kept as it is."""
-    out = []
-    for part in _MATH.split(text):
-        if part.startswith("$") and part.endswith("$") and len(part) > 2 and _braced_math(part):
-            out.append(part)
-        else:
-            out.append(_SPECIALS.sub(lambda m: _ESCAPES[m.group()], part))
-    return "".join(out)
+    return "".join(
+        part if math else _SPECIALS.sub(lambda m: _ESCAPES[m.group()], part)
+        for part, math in split_math(text)
+    )
 
 
 def _author_field(paper: Paper) -> str:

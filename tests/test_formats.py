@@ -6,10 +6,12 @@ formats (our own parser)."""
 from __future__ import annotations
 
 import csv
+import datetime
 import html
 import io
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import attrs
@@ -19,9 +21,12 @@ import markdown as markdown_lib
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import profileparse
 from profileparse import Document
+from profileparse.tex import split_math
 from tests.conftest import EVERY_SEED_EXIT, SEEDS, seed_paths
 from tests.render import DATA
 
@@ -168,18 +173,77 @@ def test_csl_json_is_valid_against_the_schema(doc: Document) -> None:
     assert len(items) == len(papers)
     for item, paper in zip(items, papers, strict=True):
         if paper.date is not None and paper.date.year is None:
-            assert "date-parts" not in item["issued"]
+            # No issued date (a processor shows n.d.); the month and day as ISO 8601 has them.
+            assert "issued" not in item
+            shown = datetime.datetime.strptime(item["custom"]["date-without-year"], "--%m-%d")
+            assert (shown.month, shown.day) == (paper.date.month, paper.date.day)
+        # A truncated list ends in the name processors read as "et al.", and only then.
+        names = item.get("author", [])
+        assert (names[-1:] == [{"literal": "others"}]) == (paper.et_al and bool(paper.authors))
+        assert len(names) == len(paper.authors) + (paper.et_al and bool(paper.authors))
 
 
-def test_csl_json_keeps_particles_with_the_family_name() -> None:
-    doc = profileparse.parse(
-        "CLJun 29, 2023\nA TitleLaurens van der Maaten, Martin Luther King Jr.\nAbstract.\n"
-    )
+class _RichText(HTMLParser):
+    """Reads a CSL rich-text string as text, a superscript as ``^(...)`` and a subscript
+    as ``_(...)``, checking that its tags are CSL's and nest."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in ("i", "b", "sup", "sub", "span"), tag
+        assert tag != "span" or attrs == [("class", "nocase")], attrs
+        self.open.append(tag)
+        self.text.append({"sup": "^(", "sub": "_("}.get(tag, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open.pop() == tag
+        self.text.append(")" if tag in ("sup", "sub") else "")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        (
+            "Can Learning From $D$ Tasks Generalize to $D^{T}$ Tasks?",
+            "Can Learning From D Tasks Generalize to D^(T) Tasks?",
+        ),
+        (
+            r"Bounds in $O(n^2 \log n)$ for $x_1, \ldots, x_{n}$ in $\mathbb{R}^{d \times d}$",
+            "Bounds in O(n^(2) log n) for x_(1), …, x_(n) in ℝ^(d × d)",
+        ),
+        (r"$\alpha$-Nets With $\mathrm{ReLU}$", "α-Nets With ReLU"),
+        ("Costs $5 and $10 with 100% & #1", "Costs $5 and $10 with 100% & #1"),
+    ],
+)
+def test_csl_json_titles_write_math_as_csl_rich_text(title: str, shown: str) -> None:
+    doc = Document(papers=(profileparse.Paper(title=title, authors=("Ann Example",)),))
     (item,) = json.loads(profileparse.dumps(doc, "csl-json"))
-    assert item["author"] == [
-        {"family": "van der Maaten", "given": "Laurens"},
-        {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
-    ]
+    reader = _RichText()
+    reader.feed(item["title"])
+    reader.close()
+    assert reader.open == []
+    assert re.sub(r"\s", "", "".join(reader.text)) == re.sub(r"\s", "", shown)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="$\\{}^_ -'aZ1(),α", max_size=40))
+def test_csl_rich_text_is_well_formed_for_any_title(title: str) -> None:
+    """Whatever a title holds, its CSL title parses with CSL's tags, nested; a title
+    without math keeps its text (bar TeX's dashes)."""
+    doc = Document(papers=(profileparse.Paper(title=title or "t", authors=("Ann Example",)),))
+    (item,) = json.loads(profileparse.dumps(doc, "csl-json"))
+    reader = _RichText()
+    reader.feed(item["title"])
+    reader.close()
+    assert reader.open == []
+    if not any(math for _, math in split_math(title)):
+        assert item["title"] == (title or "t").replace("---", "—").replace("--", "–")
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=IDS)
