@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
+    from profileparse.dumpdiff import DumpDiff, diff
     from profileparse.errors import (
         CorpusError,
         CorpusLockedError,
@@ -70,6 +71,7 @@ __all__ = [
     "Diagnostic",
     "DiagnosticCode",
     "Document",
+    "DumpDiff",
     "Format",
     "FormatOptionError",
     "Layout",
@@ -89,6 +91,7 @@ __all__ = [
     "UnknownLayoutError",
     "__version__",
     "detect_layout",
+    "diff",
     "dump_starts",
     "dumps",
     "get_plugin_manager",
@@ -123,6 +126,8 @@ _EXPORTS = {
     "Format": "profileparse.formats",
     "to_arrow": "profileparse.frames",
     "to_pandas": "profileparse.frames",
+    "DumpDiff": "profileparse.dumpdiff",
+    "diff": "profileparse.dumpdiff",
     "hookimpl": "profileparse.hookspecs",
     "Layout": "profileparse.layouts",
     "LayoutResult": "profileparse.layouts",

@@ -363,7 +363,10 @@ class _Commands(click.Group):
     """The command group; commands with heavy imports live in their own modules and are
     loaded only when called (or listed in help)."""
 
-    lazy: ClassVar[dict[str, tuple[str, str]]] = {"corpus": ("profileparse.corpus_cli", "corpus")}
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "corpus": ("profileparse.corpus_cli", "corpus"),
+        "diff": ("profileparse.diff_cli", "diff"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
