@@ -681,7 +681,9 @@ def report_command(
     """Write one HTML page to look at dumps: metrics, charts and every paper.
 
     The page opens from disk, offline, in any browser: scripts and styles are inside
-    it. Several dumps get a comparison first. Needs profileparse[report] (plotly).
+    it. Several dumps get a comparison first; several snapshots of one researcher
+    get their metrics charted over time, each dated by its file's modification time.
+    Needs profileparse[report] (plotly).
     Diagnostics go to stderr too; exits 1 when a dump had an error (the page is still
     written, with them).
     """

@@ -11,6 +11,7 @@ compared: they move whenever a record is added above.
 from __future__ import annotations
 
 import datetime
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -170,11 +171,11 @@ def diff(
     values that changed. Two records under one key are paired in their order. A date
     shown without a year matches the same month and day with one (the site drops the
     year of recent papers). ``old_taken``/``new_taken`` say when each was taken."""
-    pending: dict[tuple[str, str], list[Paper]] = {}
-    for paper in old.papers:
+    pending: dict[tuple[str, str], deque[int]] = {}  # old papers' places, by key
+    for place, paper in enumerate(old.papers):
         key = _key(paper)
         if key is not None:
-            pending.setdefault(key, []).append(paper)
+            pending.setdefault(key, deque()).append(place)
     added: list[Paper] = []
     changed: list[PaperChange] = []
     matched: set[int] = set()
@@ -185,14 +186,15 @@ def diff(
         if not earlier:
             added.append(paper)
             continue
-        before = earlier.pop(0)
-        matched.add(id(before))
+        place = earlier.popleft()
+        matched.add(place)
+        before = old.papers[place]
         changes = _paper_changes(before, paper)
         if changes:
             changed.append(PaperChange(old=before, new=paper, changes=changes))
         else:
             unchanged += 1
-    removed = tuple(p for p in old.papers if id(p) not in matched)
+    removed = tuple(p for place, p in enumerate(old.papers) if place not in matched)
     return DumpDiff(
         old=old,
         new=new,

@@ -244,3 +244,16 @@ def test_trouble_is_one_line_and_exit_2(tmp_path: Path) -> None:
     )
     assert full.returncode == 2
     assert full.stderr == "Error: cannot write stdout: No space left on device\n"
+
+
+def test_a_record_pasted_twice_pairs_once_and_the_copy_is_removed() -> None:
+    later = LATER.read_text(encoding="utf-8")
+    start = later.index("CLJun 29, 2023Code\nCMATH")
+    end = later.index("CLOct 30, 2023Code\nSkywork")
+    twice = later[:end] + later[start:end] + later[end:]
+    old, new = profileparse.parse(twice), profileparse.parse(later)
+    assert len(old.papers) == 17
+    result = profileparse.diff(old, new)
+    assert [p.title for p in result.removed] == [new.papers[1].title]
+    assert result.removed[0].span == old.papers[2].span  # the second copy
+    assert result.unchanged == 16 and not result.added and not result.changed
