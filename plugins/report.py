@@ -511,7 +511,10 @@ def dump_many(
     sections = [_section(d, i, charts, reference_year, dates[i]) for i, d in enumerate(documents)]
     over_time = _over_time(documents, dates, charts)
     names = [_title(d) for d in documents]
-    heading = names[0] if len(names) == 1 else f"{len(names)} profiles"
+    if len(set(names)) == 1:  # one dump, or snapshots of one researcher
+        heading = names[0] if len(names) == 1 else f"{names[0]}: {len(names)} snapshots"
+    else:
+        heading = f"{len(names)} profiles"
     yield (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

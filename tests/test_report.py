@@ -205,6 +205,7 @@ def test_dates_given_to_the_report_come_before_the_files(tmp_path: Path) -> None
     section = page[page.index('id="over-time-1"') : page.index('id="dump-0"')]
     rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", section)
     assert rows == [("2026-02-01", "21"), ("2026-03-01", "19")]
+    assert "<h1>Tianwen Wei: 2 snapshots</h1>" in page
     assert "(down 2)" in section
     # Dumps read from text have no file and no date: nothing over time.
     texts = [profileparse.parse(p.read_text(encoding="utf-8")) for p in (earlier, later)]
