@@ -11,14 +11,17 @@ Needs the ``report`` extra (plotly).
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from profileparse.errors import MissingExtraError
 from profileparse.formats import Format
 from profileparse.hookspecs import hookimpl
 from profileparse.model import Document, Paper
+from profileparse.snapshots import moment, taken_at
+from profileparse.snapshots import shown as day
 
 INSTALL = "pip install 'profileparse[report]'"
 RECENT = "recent"  # the year shown for dates the site gives without one
@@ -258,11 +261,18 @@ def _diagnostics(document: Document) -> str:
     return f"<ul class=diagnostics>{items}</ul>"
 
 
-def _section(document: Document, index: int, charts: _Charts, reference_year: int | None) -> str:
+def _section(
+    document: Document,
+    index: int,
+    charts: _Charts,
+    reference_year: int | None,
+    taken: datetime.datetime | None,
+) -> str:
+    when = f" · taken {_escape(day(taken))}" if taken is not None else ""
     parts = [
         f'<section id="dump-{index}"><h2>{_escape(_title(document))}</h2>',
         f"<p class=source>{_escape(document.source or '')} · {document.layout or '?'} "
-        f"layout · {len(document.papers)} records</p>",
+        f"layout · {len(document.papers)} records{when}</p>",
         _card(document),
         '<div class="charts">',
         *_charts(document, charts, reference_year),
@@ -287,22 +297,36 @@ def _sparkline(document: Document, reference_year: int | None) -> str:
     return f'<span class=spark title="{shown}" aria-label="{shown}">{bars}</span>'
 
 
-def _comparison(documents: list[Document], reference_year: int | None) -> str:
-    head = "".join(
-        f"<th scope=col>{h}</th>"
-        for h in ("profile", "h-index", "papers", "citations", "novelty", "AI score", "per year")
-    )
+def _metrics(document: Document) -> list[object]:
+    """The header's metrics as the tables show them, in the order of ``_METRICS`` (a
+    dump without a header: its number of records as its papers)."""
+    p = document.profile
+    if p is None:
+        return [None, len(document.papers), None, None, None]
+    return [
+        p.h_index,
+        p.paper_count,
+        f"{p.citations:,}" if p.citations is not None else None,
+        f"{p.novelty}%" if p.novelty is not None else None,
+        p.ai_score,
+    ]
+
+
+def _cells(values: Iterable[object]) -> str:
+    return "".join(f"<td>{'' if v is None else _escape(str(v))}</td>" for v in values)
+
+
+def _comparison(
+    documents: list[Document], reference_year: int | None, taken: list[datetime.datetime | None]
+) -> str:
+    dated = any(t is not None for t in taken)
+    headings = ("profile", *(_DATED if dated else ()), *_METRICS, "per year")
+    head = "".join(f"<th scope=col>{h}</th>" for h in headings)
     rows = []
     for index, document in enumerate(documents):
-        p = document.profile
-        values = [
-            p.h_index if p else None,
-            p.paper_count if p else len(document.papers),
-            f"{p.citations:,}" if p and p.citations is not None else None,
-            f"{p.novelty}%" if p and p.novelty is not None else None,
-            p.ai_score if p else None,
-        ]
-        cells = "".join(f"<td>{'' if v is None else _escape(str(v))}</td>" for v in values)
+        when = taken[index]
+        values: list[object] = [day(when) if when is not None else None] if dated else []
+        cells = _cells([*values, *_metrics(document)])
         rows.append(
             f'<tr><td><a href="#dump-{index}">{_escape(_title(document))}</a></td>{cells}'
             f"<td>{_sparkline(document, reference_year)}</td></tr>"
@@ -311,6 +335,105 @@ def _comparison(documents: list[Document], reference_year: int | None) -> str:
         f'<section><h2>Comparison</h2><table class="compare"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></section>"
     )
+
+
+#: The header metrics charted over time: label, and the profile's field.
+_OVER_TIME = (("h-index", "h_index"), ("citations", "citations"), ("papers", "paper_count"))
+_METRICS = ("h-index", "papers", "citations", "novelty", "AI score")
+_DATED = ("taken",)
+_WHOLE_TICKS = 10
+
+
+def _taken(
+    documents: list[Document], given: Mapping[str, str | datetime.date] | None
+) -> list[datetime.datetime | None]:
+    """When each dump was taken: as ``given`` by its source, else its file's
+    modification time, else unknown."""
+    dates: list[datetime.datetime | None] = []
+    for document in documents:
+        source = document.source
+        if source is not None and given is not None and source in given:
+            dates.append(moment(given[source]))
+        else:
+            dates.append(taken_at(source) if source is not None else None)
+    return dates
+
+
+def _snapshots(
+    documents: list[Document], dates: list[datetime.datetime | None]
+) -> list[list[tuple[datetime.datetime, int]]]:
+    """Each researcher with several dated snapshots (dumps whose headers give the same
+    name): their (date taken, dump index) pairs, oldest first."""
+    people: dict[str, list[tuple[datetime.datetime, int]]] = {}
+    for index, (document, when) in enumerate(zip(documents, dates, strict=True)):
+        profile = document.profile
+        if when is None or profile is None or not profile.name:
+            continue
+        people.setdefault(" ".join(profile.name.split()).casefold(), []).append((when, index))
+    return [sorted(seen) for seen in people.values() if len(seen) > 1]
+
+
+def _over_time(
+    documents: list[Document], dates: list[datetime.datetime | None], charts: _Charts
+) -> list[str]:
+    """A section for each researcher with several snapshots: a row per snapshot and
+    their header metrics charted against the date each was taken."""
+    go = _plotly()
+    head = "".join(f"<th scope=col>{h}</th>" for h in (*_DATED, *_METRICS, "dump", "records"))
+    out = []
+    for number, seen in enumerate(_snapshots(documents, dates), start=1):
+        rows = "".join(
+            f"<tr>{_cells([day(when), *_metrics(documents[index])])}"
+            f'<td><a href="#dump-{index}">{_escape(documents[index].source or "dump")}</a>'
+            f"</td><td>{len(documents[index].papers)}</td></tr>"
+            for when, index in seen
+        )
+        figures = []
+        for label, attribute in _OVER_TIME:
+            points = [
+                (when, value)
+                for when, index in seen
+                if (value := getattr(documents[index].profile, attribute)) is not None
+            ]
+            if len(points) < 2:
+                continue
+            values = [value for _, value in points]
+            fig = go.Figure(
+                go.Scatter(
+                    x=[when.isoformat() for when, _ in points],
+                    y=values,
+                    mode="lines+markers",
+                    name=label,
+                )
+            )
+            # Whole numbers: a tick at each one when they span a few, not at 19.5.
+            steps = {"dtick": 1} if max(values) - min(values) <= _WHOLE_TICKS else {}
+            fig.update_layout(
+                xaxis={"type": "date", "title": "taken"}, yaxis={"title": label, **steps}
+            )
+            change = values[-1] - values[0]
+            moved = f"up {change:,}" if change > 0 else f"down {-change:,}" if change else "same"
+            figures.append(
+                charts.figure(
+                    fig,
+                    f"{label.capitalize()} over time",
+                    f"{label} at each snapshot: "
+                    + ", ".join(f"{value:,} on {day(when)}" for when, value in points)
+                    + f" ({moved}).",
+                )
+            )
+        latest = documents[seen[-1][1]].profile
+        name = latest.name if latest is not None else None
+        out.append(
+            f'<section class="over-time" id="over-time-{number}">'
+            f"<h2>{_escape(name or '?')} over time</h2>"
+            f"<p class=source>{len(seen)} snapshots of one profile, taken from "
+            f"{_escape(day(seen[0][0]))} to {_escape(day(seen[-1][0]))}; the date of each "
+            "is when its dump was taken.</p>"
+            f'<table class="compare"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+            f'<div class="charts">{"".join(figures)}</div></section>'
+        )
+    return out
 
 
 _STYLE = """
@@ -333,6 +456,7 @@ th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}
 details summary{color:#0969da;cursor:pointer;font-size:12px}
 .spark{font-size:18px;letter-spacing:1px;color:#0969da}
 .diagnostics{font-size:14px}
+.over-time .charts{margin-top:14px}
 """
 
 _SCRIPT = """
@@ -364,18 +488,33 @@ document.querySelectorAll('table.papers').forEach(function (table) {
 
 
 def dump_many(
-    documents: Iterable[Document], /, *, reference_year: int | None = None
+    documents: Iterable[Document],
+    /,
+    *,
+    reference_year: int | None = None,
+    taken: Mapping[str, str | datetime.date] | None = None,
 ) -> Iterator[str]:
-    """One page for several dumps: a comparison, then a section per dump.
-    ``reference_year``: the year to give dates shown without one (else 'recent')."""
+    """One page for several dumps: a comparison, each researcher's metrics over time
+    when there are several snapshots of them, then a section per dump.
+    ``reference_year``: the year to give dates shown without one (else 'recent').
+    ``taken``: when each dump was taken, by its source (an ISO date or date-time, or a
+    ``date``/``datetime``); a dump not named there whose source is a file was taken at
+    the file's modification time, and one from standard input is undated."""
     _plotly()  # (first: the one line that says plotly is missing)
     import plotly.offline
 
+    if taken is not None and not isinstance(taken, Mapping):
+        raise ValueError("taken: give a mapping from each dump's source to when it was taken")
     documents = list(documents)
+    dates = _taken(documents, taken)
     charts = _Charts()
-    sections = [_section(d, i, charts, reference_year) for i, d in enumerate(documents)]
+    sections = [_section(d, i, charts, reference_year, dates[i]) for i, d in enumerate(documents)]
+    over_time = _over_time(documents, dates, charts)
     names = [_title(d) for d in documents]
-    heading = names[0] if len(names) == 1 else f"{len(names)} profiles"
+    if len(set(names)) == 1:  # one dump, or snapshots of one researcher
+        heading = names[0] if len(names) == 1 else f"{names[0]}: {len(names)} snapshots"
+    else:
+        heading = f"{len(names)} profiles"
     yield (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -386,19 +525,31 @@ def dump_many(
         f"<p class=source>Made by profileparse from {len(documents)} dump(s).</p>"
     )
     if len(documents) > 1:
-        yield _comparison(documents, reference_year)
+        yield _comparison(documents, reference_year, dates)
+    yield from over_time
     yield from sections
     yield f"</main><script>{_SCRIPT}</script></body></html>\n"
 
 
-def dump(document: Document, /, *, reference_year: int | None = None) -> str:
+def dump(
+    document: Document,
+    /,
+    *,
+    reference_year: int | None = None,
+    taken: Mapping[str, str | datetime.date] | None = None,
+) -> str:
     """The page for one dump (see :func:`dump_many`)."""
-    return "".join(dump_many([document], reference_year=reference_year))
+    return "".join(dump_many([document], reference_year=reference_year, taken=taken))
 
 
-def report(documents: Iterable[Document], *, reference_year: int | None = None) -> str:
+def report(
+    documents: Iterable[Document],
+    *,
+    reference_year: int | None = None,
+    taken: Mapping[str, str | datetime.date] | None = None,
+) -> str:
     """The HTML report for these documents, as a string."""
-    return "".join(dump_many(documents, reference_year=reference_year))
+    return "".join(dump_many(documents, reference_year=reference_year, taken=taken))
 
 
 @hookimpl

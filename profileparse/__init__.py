@@ -25,9 +25,11 @@ if os.path.isfile(os.path.join(_checkout, "plugins", "__init__.py")) and not os.
     __path__.append(_checkout)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    import datetime
+    from collections.abc import Iterable, Mapping
     from typing import Any
 
+    from profileparse.dumpdiff import DumpDiff, diff
     from profileparse.errors import (
         CorpusError,
         CorpusLockedError,
@@ -70,6 +72,7 @@ __all__ = [
     "Diagnostic",
     "DiagnosticCode",
     "Document",
+    "DumpDiff",
     "Format",
     "FormatOptionError",
     "Layout",
@@ -89,6 +92,7 @@ __all__ = [
     "UnknownLayoutError",
     "__version__",
     "detect_layout",
+    "diff",
     "dump_starts",
     "dumps",
     "get_plugin_manager",
@@ -123,6 +127,8 @@ _EXPORTS = {
     "Format": "profileparse.formats",
     "to_arrow": "profileparse.frames",
     "to_pandas": "profileparse.frames",
+    "DumpDiff": "profileparse.dumpdiff",
+    "diff": "profileparse.dumpdiff",
     "hookimpl": "profileparse.hookspecs",
     "Layout": "profileparse.layouts",
     "LayoutResult": "profileparse.layouts",
@@ -178,9 +184,16 @@ def dumps(document: Document | Iterable[Document], format: str = "json", **optio
     return "".join(chosen.render_many(document, **options))
 
 
-def report(documents: Iterable[Document], *, reference_year: int | None = None) -> str:
+def report(
+    documents: Iterable[Document],
+    *,
+    reference_year: int | None = None,
+    taken: Mapping[str, str | datetime.date] | None = None,
+) -> str:
     """One self-contained HTML page to look at these dumps: metrics, charts (offline,
     plotly.js inlined), a table of every paper, the diagnostics; several dumps get a
-    comparison first. ``reference_year`` places dates shown without a year. Needs the
-    ``report`` extra (``pip install 'profileparse[report]'``)."""
-    return dumps(list(documents), "report", reference_year=reference_year)
+    comparison first, and several snapshots of one researcher their metrics over time.
+    ``reference_year`` places dates shown without a year. ``taken``: when each dump was
+    taken, by its source (ISO text or a date); by default a file's modification time.
+    Needs the ``report`` extra (``pip install 'profileparse[report]'``)."""
+    return dumps(list(documents), "report", reference_year=reference_year, taken=taken)

@@ -363,7 +363,10 @@ class _Commands(click.Group):
     """The command group; commands with heavy imports live in their own modules and are
     loaded only when called (or listed in help)."""
 
-    lazy: ClassVar[dict[str, tuple[str, str]]] = {"corpus": ("profileparse.corpus_cli", "corpus")}
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "corpus": ("profileparse.corpus_cli", "corpus"),
+        "diff": ("profileparse.diff_cli", "diff"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -678,7 +681,9 @@ def report_command(
     """Write one HTML page to look at dumps: metrics, charts and every paper.
 
     The page opens from disk, offline, in any browser: scripts and styles are inside
-    it. Several dumps get a comparison first. Needs profileparse[report] (plotly).
+    it. Several dumps get a comparison first; several snapshots of one researcher
+    get their metrics charted over time, each dated by its file's modification time.
+    Needs profileparse[report] (plotly).
     Diagnostics go to stderr too; exits 1 when a dump had an error (the page is still
     written, with them).
     """
