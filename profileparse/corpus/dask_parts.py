@@ -143,9 +143,8 @@ def read_part(
             continue
         for position, (document, key) in enumerate(found.dumps):
             order = index * ORDER_SPAN + position
-            dumps.append(
-                (order, rows_of(document, key), document.source or path, len(document.errors))
-            )
+            rows = rows_of(document, key, place=found.place, taken=found.taken)
+            dumps.append((order, rows, document.source or path, len(document.errors)))
     return part_of(number, dumps, failed, location, version)
 
 
