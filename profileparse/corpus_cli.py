@@ -271,8 +271,10 @@ def _summary(
 def _sources(paths: tuple[str, ...], roots: dict[str, str] | None = None) -> list[str]:
     """Dump files to read: local files and folders as ``parse`` takes them, and fsspec
     URLs or globs (``s3://bucket/dumps/``, ``'dumps/*/*.txt'``) through fsspec. Each
-    file found in a local folder given is mapped to that folder in ``roots``."""
+    file found in a local folder given, or by a pattern, is mapped in ``roots`` to that
+    folder (for a pattern, the folder it starts from: ``dumps``)."""
     import glob
+    import re
 
     out: list[str] = []
     for raw in paths:
@@ -293,6 +295,9 @@ def _sources(paths: tuple[str, ...], roots: dict[str, str] | None = None) -> lis
             found = sorted(p for p in glob.glob(raw) if os.path.isfile(p))
             if not found:
                 raise click.BadParameter(f"no file matches {raw!r}", param_hint="DUMPS")
+            if roots is not None:  # the folder the pattern starts from
+                fixed = re.split(r"[*?\[]", raw, maxsplit=1)[0]
+                roots.update(dict.fromkeys(found, os.path.dirname(fixed) or os.curdir))
             out.extend(found)
         else:
             found = _expand([raw.removeprefix("file://")])
