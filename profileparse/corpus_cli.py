@@ -174,11 +174,10 @@ def build_command(
     if any(Path(p).resolve() == Path(output).resolve() for p in inputs):
         raise click.UsageError(f"refusing to write the corpus over the input {output!r}")
     patience = DEFAULT_WAIT if wait is None else wait
+    day = taken.date().isoformat() if taken is not None else None
     if engine == "dask":
         if corpus_format == "sqlite":
             raise click.UsageError("--engine dask builds a Parquet corpus, not a SQLite one")
-        if taken is not None or reference_year is not None:
-            raise click.UsageError("--taken and --reference-year go with --engine local")
         from profileparse.corpus.dask_engine import build_on_cluster
 
         with _corpus_errors():
@@ -194,6 +193,9 @@ def build_command(
                 on_wait=lambda: click.echo(waiting_message(output, patience), err=True),
                 show_progress=sys.stderr.isatty(),
                 say=lambda line: click.echo(line, err=True),
+                roots=roots,
+                taken=day,
+                reference_year=reference_year,
             )
         # From what the build counted: reading the corpus back would load it whole here.
         unlinked = [(source, line, start) for source, _, _, line, start in built.unlinked]
@@ -218,7 +220,7 @@ def build_command(
                     jobs=jobs or os.cpu_count() or 1,
                     encoding=encoding,
                     roots=roots,
-                    taken=taken.date().isoformat() if taken is not None else None,
+                    taken=day,
                     reference_year=reference_year,
                     progress=(lambda _: progress.advance(0)) if progress is not None else None,
                 )
@@ -415,6 +417,7 @@ def _cut(text: str, width: int) -> str:
     "--format",
     "format_name",
     default=None,
+    metavar="FORMAT",
     callback=_check_optional_format,
     help="Write the papers in this format (see 'profileparse formats') [default: a table].",
 )
@@ -422,6 +425,7 @@ def _cut(text: str, width: int) -> str:
     "--limit",
     type=click.IntRange(1),
     default=20,
+    metavar="N",
     show_default=True,
     help="At most this many papers.",
 )

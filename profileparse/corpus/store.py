@@ -346,21 +346,30 @@ class Corpus:
         encoding: str | None = None,
         jobs: int = 1,
         wait: float = DEFAULT_WAIT,
+        taken: str | None = None,
+        reference_year: int | None = None,
     ) -> AddResult:
         """Add the dumps in ``sources`` (files, or URLs of files) to the corpus at
         ``target``, creating it if needed. ``engine="dask"`` builds a Parquet corpus (a
         folder or an fsspec URL) on the Dask cluster ``client`` is connected to, or on
         a local cluster of ``workers`` processes with ``memory_limit`` each (the
-        ``dask`` extra); the tables are the local build's."""
+        ``dask`` extra); the tables are the local build's. ``taken`` and
+        ``reference_year``: see :meth:`add_files`."""
         names = [os.fspath(p) for p in sources]
+        reading: dict[str, Any] = {"taken": taken, "reference_year": reference_year}
         if engine == "local":
             with cls(target, threshold=threshold, wait=wait) as corpus:
-                return corpus.add_files(names, jobs=jobs, encoding=encoding)
+                return corpus.add_files(names, jobs=jobs, encoding=encoding, **reading)
         if engine != "dask":
             raise ValueError(f"unknown engine {engine!r}; use 'local' or 'dask'")
         from profileparse.corpus import dask_engine
 
-        options: dict[str, Any] = {"threshold": threshold, "encoding": encoding, "wait": wait}
+        options: dict[str, Any] = {
+            "threshold": threshold,
+            "encoding": encoding,
+            "wait": wait,
+            **reading,
+        }
         if client is not None:
             built = dask_engine.build(names, os.fspath(target), client=client, **options)
         else:
