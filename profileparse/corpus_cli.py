@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import sqlite3
 import sys
@@ -22,6 +23,7 @@ from profileparse.cli import (
     get_registry,
     jobs_option,
     out,
+    reference_year_option,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +52,8 @@ def corpus() -> None:
     profileparse corpus DUMPS... -o corpus.sqlite     build or update (same as 'corpus build')
     profileparse corpus stats corpus.sqlite           print its counts
     profileparse corpus export corpus.sqlite -f bibtex -o papers.bib
+    profileparse corpus search corpus.sqlite "mixture of experts"
+    profileparse corpus history corpus.sqlite "Tianwen Wei"
 
     A corpus is a SQLite file, or a folder of Parquet files (profileparse[parquet]).
     """
@@ -126,6 +130,14 @@ def _corpus_errors() -> Iterator[None]:
     help="With --engine dask and no --scheduler: memory per worker, e.g. 1GB "
     "[default: Dask's share of this machine's memory].",
 )
+@click.option(
+    "--taken",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="DATE",
+    help="When the dumps were taken, YYYY-MM-DD [default: each file's modification time].",
+)
+@reference_year_option
 @encoding_option
 @jobs_option
 def build_command(
@@ -138,6 +150,8 @@ def build_command(
     scheduler: str | None,
     workers: int | None,
     memory_limit: str | None,
+    taken: datetime.datetime | None,
+    reference_year: int | None,
     encoding: str | None,
     jobs: int | None,
 ) -> None:
@@ -148,14 +162,19 @@ def build_command(
     the corpus as it was; a second build of the same corpus waits for the first.
     Abstract-only records that match no paper and dumps with parse errors are listed
     on stderr; exits 1 when any dump had errors or could not be read.
+
+    Each dump keeps its path from the folder given (or from the file's own folder),
+    and when it was taken: the file's modification time, or --taken.
     """
     from profileparse.corpus import DEFAULT_WAIT, Corpus
     from profileparse.corpus.storage import waiting_message
 
-    inputs = _sources(paths)
+    roots: dict[str, str] = {}
+    inputs = _sources(paths, roots)
     if any(Path(p).resolve() == Path(output).resolve() for p in inputs):
         raise click.UsageError(f"refusing to write the corpus over the input {output!r}")
     patience = DEFAULT_WAIT if wait is None else wait
+    day = taken.date().isoformat() if taken is not None else None
     if engine == "dask":
         if corpus_format == "sqlite":
             raise click.UsageError("--engine dask builds a Parquet corpus, not a SQLite one")
@@ -174,6 +193,9 @@ def build_command(
                 on_wait=lambda: click.echo(waiting_message(output, patience), err=True),
                 show_progress=sys.stderr.isatty(),
                 say=lambda line: click.echo(line, err=True),
+                roots=roots,
+                taken=day,
+                reference_year=reference_year,
             )
         # From what the build counted: reading the corpus back would load it whole here.
         unlinked = [(source, line, start) for source, _, _, line, start in built.unlinked]
@@ -197,6 +219,9 @@ def build_command(
                     inputs,
                     jobs=jobs or os.cpu_count() or 1,
                     encoding=encoding,
+                    roots=roots,
+                    taken=day,
+                    reference_year=reference_year,
                     progress=(lambda _: progress.advance(0)) if progress is not None else None,
                 )
             finally:
@@ -245,10 +270,13 @@ def _summary(
         sys.exit(1)
 
 
-def _sources(paths: tuple[str, ...]) -> list[str]:
+def _sources(paths: tuple[str, ...], roots: dict[str, str] | None = None) -> list[str]:
     """Dump files to read: local files and folders as ``parse`` takes them, and fsspec
-    URLs or globs (``s3://bucket/dumps/``, ``'dumps/*/*.txt'``) through fsspec."""
+    URLs or globs (``s3://bucket/dumps/``, ``'dumps/*/*.txt'``) through fsspec. Each
+    file found in a local folder given, or by a pattern, is mapped in ``roots`` to that
+    folder (for a pattern, the folder it starts from: ``dumps``)."""
     import glob
+    import re
 
     out: list[str] = []
     for raw in paths:
@@ -269,9 +297,15 @@ def _sources(paths: tuple[str, ...]) -> list[str]:
             found = sorted(p for p in glob.glob(raw) if os.path.isfile(p))
             if not found:
                 raise click.BadParameter(f"no file matches {raw!r}", param_hint="DUMPS")
+            if roots is not None:  # the folder the pattern starts from
+                fixed = re.split(r"[*?\[]", raw, maxsplit=1)[0]
+                roots.update(dict.fromkeys(found, os.path.dirname(fixed) or os.curdir))
             out.extend(found)
         else:
-            out.extend(_expand([raw.removeprefix("file://")]))
+            found = _expand([raw.removeprefix("file://")])
+            if roots is not None and os.path.isdir(raw.removeprefix("file://")):
+                roots.update(dict.fromkeys(found, raw.removeprefix("file://")))
+            out.extend(found)
     return out
 
 
@@ -315,8 +349,18 @@ def stats_command(path: str) -> None:
 @format_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
 @format_options_option
+@click.option(
+    "--reference-year",
+    type=click.IntRange(1, 9999),
+    default=None,
+    help="Year to give dates stored without one ('Apr 7'); default: keep them yearless.",
+)
 def export_command(
-    path: str, format_name: str, output: str | None, format_options: dict[str, Any]
+    path: str,
+    format_name: str,
+    output: str | None,
+    format_options: dict[str, Any],
+    reference_year: int | None,
 ) -> None:
     """Write a corpus's papers, one entry per paper merged from its sightings.
 
@@ -325,13 +369,181 @@ def export_command(
     options = get_registry().format(format_name).read_options(format_options)
     with _corpus_errors(), _open(path) as store:
         try:
-            text = store.export(format_name, **options)
+            text = store.export(format_name, reference_year=reference_year, **options)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
+    _write_out(text, output, path)
+
+
+def _write_out(text: str, output: str | None, corpus_path: str) -> None:
+    """``text`` to stdout, or written whole to ``output`` (never over the corpus)."""
     if output is None:
         out(text, nl=False)
         return
     target = Path(output)
-    if target.resolve() == Path(path).resolve():
-        raise click.UsageError(f"refusing to write the export over the corpus {path!r}")
+    if target.resolve() == Path(corpus_path).resolve():
+        raise click.UsageError(f"refusing to write over the corpus {corpus_path!r}")
     _write_atomic(target, text)
+
+
+def _check_optional_format(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    from profileparse.cli import _check_format
+
+    return None if value is None else _check_format(ctx, param, value)
+
+
+#: Longest title and author list a search's table shows (the formats give them whole).
+_TITLE_SHOWN = 72
+_AUTHORS_SHOWN = 40
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@corpus.command("search")
+@click.argument("path", metavar="CORPUS")
+@click.argument("query", required=False)
+@click.option(
+    "--author",
+    metavar="NAME",
+    default=None,
+    help="Only papers by this author (the name as the corpus has it, any case).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_name",
+    default=None,
+    metavar="FORMAT",
+    callback=_check_optional_format,
+    help="Write the papers in this format (see 'profileparse formats') [default: a table].",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=20,
+    metavar="N",
+    show_default=True,
+    help="At most this many papers.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@format_options_option
+@click.option(
+    "--reference-year",
+    type=click.IntRange(1, 9999),
+    default=None,
+    help="Year to give dates stored without one ('Apr 7'); default: keep them yearless.",
+)
+def search_command(
+    path: str,
+    query: str | None,
+    author: str | None,
+    format_name: str | None,
+    limit: int,
+    output: str | None,
+    format_options: dict[str, Any],
+    reference_year: int | None,
+) -> None:
+    """Find papers in a corpus: QUERY's words (or their starts) in titles, abstracts
+    and author names, best match first; or an author's papers, newest first.
+
+    \b
+    profileparse corpus search corpus.sqlite "mixture experts upcycling"
+    profileparse corpus search corpus.sqlite --author "Xiaokun Wang"
+    profileparse corpus search corpus.sqlite reasoning --author "Xiaokun Wang" -f bibtex
+
+    Prints a table (rank, date, title, authors), or the papers in any export format
+    with -f. Exits 0 when nothing matches (saying so on stderr).
+    """
+    from profileparse.corpus.search import match_expression
+
+    if query is None and author is None:
+        raise click.UsageError("give a QUERY, an --author, or both")
+    if query is not None and match_expression(query) is None:
+        raise click.UsageError(f"nothing to search for in {query!r}: give a word")
+    if format_name is None and format_options:
+        raise click.UsageError("-O goes with -f FORMAT")
+    options = get_registry().format(format_name).read_options(format_options) if format_name else {}
+    with _corpus_errors(), _open(path) as store:
+        found = store.search(query, author=author, limit=limit, reference_year=reference_year)
+    if not found.papers:
+        click.echo("no paper matches", err=True)
+    if format_name is not None:
+        from profileparse import dumps
+
+        try:
+            text = dumps(found, format_name, **options)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        _write_out(text, output, path)
+        return
+    lines = []
+    for rank, paper in enumerate(found.papers, 1):
+        authors = ", ".join(paper.authors) + (" et al." if paper.et_al else "")
+        lines.append(
+            f"{rank:>3}  {str(paper.date) if paper.date else '':<10}  "
+            f"{_cut(paper.title or '', _TITLE_SHOWN):<{_TITLE_SHOWN}}  "
+            f"{_cut(authors, _AUTHORS_SHOWN)}".rstrip()
+        )
+    _write_out("".join(line + "\n" for line in lines), output, path)
+
+
+#: The columns of ``corpus history``'s table: (heading, Snapshot field).
+_HISTORY = (
+    ("taken", "taken_on"),
+    ("h-index", "h_index"),
+    ("papers", "paper_count"),
+    ("citations", "citations"),
+    ("novelty", "novelty"),
+    ("AI score", "ai_score"),
+    ("path", "path"),
+)
+
+
+@corpus.command("history")
+@click.argument("path", metavar="CORPUS")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Write the snapshots as a JSON array.")
+def history_command(path: str, name: str, as_json: bool) -> None:
+    """List a researcher's snapshots: the dumps whose profile is NAME (any case),
+    oldest first, each with the day it was taken, its header's h-index, papers,
+    citations, novelty and AI score, and its path. Exits 1 when the corpus has no
+    profile of that name.
+    """
+    import json
+
+    with _corpus_errors(), _open(path) as store:
+        snapshots = store.history(name)
+    if not snapshots:
+        raise click.ClickException(f"{path}: no profile named {name!r}")
+    if as_json:
+        rows = [
+            {
+                "name": s.name,
+                "taken": s.taken_on,
+                "taken_at": s.taken,
+                "path": s.path,
+                "source": s.source,
+                "h_index": s.h_index,
+                "papers": s.paper_count,
+                "listed_papers": s.listed_papers,
+                "records": s.records,
+                "citations": s.citations,
+                "novelty": s.novelty,
+                "ai_score": s.ai_score,
+            }
+            for s in snapshots
+        ]
+        out(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    cells = [[heading for heading, _ in _HISTORY]]
+    for s in snapshots:
+        values = [getattr(s, field) for _, field in _HISTORY]
+        cells.append(["?" if value is None else str(value) for value in values])
+    widths = [max(len(row[i]) for row in cells) for i in range(len(_HISTORY))]
+    out(f"{snapshots[0].name}: {len(snapshots)} snapshot(s)")
+    for row in cells:
+        out("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -17,7 +17,12 @@ from tests.test_corpus_matching import _inline_dump, _profile_dump
 
 
 def _rows(paths: list[Path]) -> list:
-    return [rows_of(doc, key) for path in paths for doc, key in read_dumps(str(path)).dumps]
+    return [
+        rows_of(doc, key, place=read.place, taken=read.taken)
+        for path in paths
+        for read in [read_dumps(str(path))]
+        for doc, key in read.dumps
+    ]
 
 
 @pytest.mark.parametrize("seed", [101, 202])

@@ -201,3 +201,29 @@ def test_the_python_api_builds_on_a_client(
     # as the local build says it (seed 000 lost a record in the copy)
     assert result.with_errors == [("000_6faa1e42dd226781.txt", 1), ("broken.txt", 1)]
     _same_as_local(target, local)
+
+
+def test_a_cluster_keeps_paths_dates_taken_and_the_reference_year(tmp_path: Path) -> None:
+    """Dumps found by a pattern in two folders, with --taken and --reference-year: the
+    cluster's corpus is the local build's, paths from the pattern's folder and all."""
+    root = tmp_path / "snapshots"
+    for n, seed in enumerate(sorted(SEEDS.glob("*.txt"))):
+        folder = root / ("2026-01" if n % 2 else "2026-02")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    options = [f"{root}/*/*.txt", "--taken", "2026-03-01", "--reference-year", "2025"]
+    db = tmp_path / "local.sqlite"
+    assert _cli("corpus", "build", *options, "-o", str(db)).returncode == 1  # seed 000
+    target = f"{tmp_path / 'corpus'}/"
+    built = _cli("corpus", "build", *options, "-o", target, "--engine", "dask", "--workers", "1")
+    assert built.returncode == 1, built.stderr
+    with Corpus(target, readonly=True) as on_cluster, Corpus(db, readonly=True) as reference:
+        tables = on_cluster.tables()
+        assert tables == reference.tables()
+        assert {row["taken"] for row in tables["documents"]} == {"2026-03-01"}
+        assert {row["path"].rsplit("/", 1)[0] for row in tables["documents"]} == {
+            "snapshots/2026-01",
+            "snapshots/2026-02",
+        }
+        assert not [row for row in tables["papers"] if (row["date"] or "").startswith("--")]
+        assert on_cluster.search("mixture experts upcycling").papers

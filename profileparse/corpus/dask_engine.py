@@ -28,7 +28,7 @@ so the two builds make the same tables.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from attrs import define, field
@@ -75,11 +75,15 @@ def build(
     wait: float = 600.0,
     on_wait: Callable[[], None] | None = None,
     show_progress: bool = False,
+    roots: Mapping[str, str] | None = None,
+    taken: str | None = None,
+    reference_year: int | None = None,
 ) -> DaskBuild:
     """Build the Parquet corpus at ``target`` (a path or an fsspec URL) from the dumps
     in ``sources`` on the Dask cluster ``client`` is connected to: a new version of the
     corpus there, holding its dumps and the new ones. The build runs under the
-    corpus's write lock, as a local build's transaction does."""
+    corpus's write lock, as a local build's transaction does. ``roots``, ``taken`` and
+    ``reference_year``: as ``Corpus.add_files`` takes them."""
     import dask
 
     from profileparse.corpus.parquet_storage import ParquetStorage
@@ -101,6 +105,7 @@ def build(
         raise
 
     run = _Run(client, sources, stored, target, chosen, encoding, show_progress)
+    run.reading = {"roots": roots or {}, "taken": taken, "reference_year": reference_year}
     # Frames hold Python objects (records, lists of titles): the task-based shuffle
     # moves them as they are, and columns keep the types given.
     settings = {"dataframe.shuffle.method": "tasks", "dataframe.convert-string": False}
@@ -136,6 +141,8 @@ class _Run:
         self.dropped: frozenset[int] = frozenset()
         self.partitions = 1
         self.parts = 1
+        #: How files are read: the roots of their paths, the date taken, the reference year.
+        self.reading: dict[str, Any] = {"roots": {}, "taken": None, "reference_year": None}
 
     def _progress(self, futures: Any) -> None:
         if self.show_progress:
@@ -171,6 +178,7 @@ class _Run:
         size = min(FILES_PER_PARTITION, max(50, -(-len(self.sources) // (4 * workers))))
         stored = [self.stored[i : i + size] for i in range(0, len(self.stored), size)]
         files = list(enumerate(self.sources))
+        roots = self.reading["roots"]
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
         parts = self.client.map(
             part_of,
@@ -183,9 +191,12 @@ class _Run:
             read_part,
             range(len(stored), len(stored) + len(chunks)),
             chunks,
+            [{path: roots[path] for _, path in chunk if path in roots} for chunk in chunks],
             location=self.target,
             version=version,
             encoding=self.encoding,
+            taken=self.reading["taken"],
+            reference_year=self.reading["reference_year"],
         )
         if not parts:
             parts = [self.client.submit(part_of, 0, [], [], self.target, version)]
@@ -499,6 +510,9 @@ def build_on_cluster(
     on_wait: Callable[[], None] | None = None,
     show_progress: bool = False,
     say: Callable[[str], None] | None = None,
+    roots: Mapping[str, str] | None = None,
+    taken: str | None = None,
+    reference_year: int | None = None,
 ) -> DaskBuild:
     """:func:`build` on the cluster at ``scheduler``, or on a local cluster of
     ``workers`` processes with ``memory_limit`` each, started and stopped here."""
@@ -541,6 +555,9 @@ def build_on_cluster(
             wait=wait,
             on_wait=on_wait,
             show_progress=show_progress,
+            roots=roots,
+            taken=taken,
+            reference_year=reference_year,
         )
     finally:
         client.close()

@@ -12,7 +12,7 @@ rows are staged in the version being written (:func:`stage`) until then.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -125,27 +125,37 @@ class Part:
 def read_part(
     number: int,
     paths: Sequence[tuple[int, str]],
+    roots: Mapping[str, str],
     location: str,
     version: str,
     encoding: str | None,
+    *,
+    taken: str | None = None,
+    reference_year: int | None = None,
 ) -> Part:
     """Read, decode, split and parse each file; a file that cannot be read is reported
-    as the local build reports it."""
+    as the local build reports it. ``roots``, ``taken`` and ``reference_year``: as
+    ``Corpus.add_files`` takes them."""
     from profileparse.corpus.files import read_dumps
     from profileparse.corpus.writer import rows_of
 
     failed: list[str] = []
     dumps: list[tuple[int, DumpRows, str, int]] = []
     for index, path in paths:
-        found = read_dumps(path, encoding=encoding)
+        found = read_dumps(
+            path,
+            encoding=encoding,
+            root=roots.get(path),
+            taken=taken,
+            reference_year=reference_year,
+        )
         if found.failure is not None:
             failed.append(found.failure)
             continue
         for position, (document, key) in enumerate(found.dumps):
             order = index * ORDER_SPAN + position
-            dumps.append(
-                (order, rows_of(document, key), document.source or path, len(document.errors))
-            )
+            rows = rows_of(document, key, place=found.place, taken=found.taken)
+            dumps.append((order, rows, document.source or path, len(document.errors)))
     return part_of(number, dumps, failed, location, version)
 
 

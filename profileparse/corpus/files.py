@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 from pathlib import Path
@@ -11,7 +12,7 @@ from attrs import frozen
 
 from profileparse.model import Document
 
-__all__ = ["FileDumps", "read_dumps"]
+__all__ = ["FileDumps", "dump_place", "read_dumps", "taken_at"]
 
 
 @frozen
@@ -22,14 +23,62 @@ class FileDumps:
     path: str
     dumps: tuple[tuple[Document, str], ...] = ()
     failure: str | None = None
+    #: Where the dump lives, from the build's root (see :func:`dump_place`).
+    place: str | None = None
+    #: When the dump was taken (see :func:`taken_at`).
+    taken: str | None = None
 
 
-def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
+def dump_place(path: str, root: str | None = None) -> str:
+    """A dump's path as the corpus records it: from the build's root folder ``root``
+    (default: the file's folder), starting with that folder's own name, with ``/``
+    between folders (``2026-01/000.txt`` for ``snapshots/2026-01/000.txt`` given as a
+    file, ``snapshots/2026-01/000.txt`` when the folder ``snapshots`` was given). Two
+    dumps of the same name in different folders are told apart. A URL is kept whole."""
+    if "://" in path and not path.startswith("file://"):
+        return path
+    local = os.path.abspath(path.removeprefix("file://"))
+    base = os.path.abspath(root.removeprefix("file://")) if root else os.path.dirname(local)
+    below = os.path.relpath(local, base)
+    if below.startswith(os.pardir):  # not under the root: from the file's folder
+        base, below = os.path.dirname(local), os.path.basename(local)
+    return "/".join(part for part in (os.path.basename(base), *below.split(os.sep)) if part)
+
+
+def taken_at(path: str) -> str | None:
+    """When a dump file was taken, as far as the file says: its modification time, an
+    ISO date-time in UTC to the second (None for a URL or a file that cannot be read)."""
+    if "://" in path and not path.startswith("file://"):
+        return None
+    try:
+        mtime = os.stat(path.removeprefix("file://")).st_mtime
+    except OSError:
+        return None
+    moment = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc)
+    return moment.isoformat(timespec="seconds")
+
+
+def read_dumps(
+    path: str,
+    encoding: str | None = None,
+    *,
+    root: str | None = None,
+    taken: str | None = None,
+    reference_year: int | None = None,
+) -> FileDumps:
+    """Every dump in the file at ``path``, parsed (``reference_year`` gives dates shown
+    without a year one), with where it lives from ``root`` (:func:`dump_place`) and
+    when it was taken (``taken``, or :func:`taken_at`)."""
     from profileparse.errors import ParseError
     from profileparse.parsing import ParseOptions, parse_text
     from profileparse.text import BINARY_HEAD, binary, binary_head, decode
 
-    options = ParseOptions(source=os.path.basename(path.rstrip("/")), encoding=encoding)
+    options = ParseOptions(
+        source=os.path.basename(path.rstrip("/")),
+        encoding=encoding,
+        reference_year=reference_year,
+    )
+    where = {"place": dump_place(path, root), "taken": taken or taken_at(path)}
     try:
         with _open(path) as handle:
             head = handle.read(BINARY_HEAD)
@@ -38,7 +87,7 @@ def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
                 for piece in iter(lambda: handle.read(1 << 20), b""):
                     whole.update(piece)
                 (document,) = parse_text("", options, found)
-                return FileDumps(path, ((document, f"binary-{whole.hexdigest()}:0"),))
+                return FileDumps(path, ((document, f"binary-{whole.hexdigest()}:0"),), **where)
             handle.seek(0)  # (read again from the start: no copy of the whole file)
             data = handle.read()
         text, found = decode(data, encoding=encoding)  # once: for the dumps and the key
@@ -54,7 +103,8 @@ def read_dumps(path: str, encoding: str | None = None) -> FileDumps:
         if binary(found)
         else hashlib.sha256(text.encode("utf-8")).hexdigest()
     )
-    return FileDumps(path, tuple((doc, f"{digest}:{i}") for i, doc in enumerate(documents)))
+    dumps = tuple((doc, f"{digest}:{i}") for i, doc in enumerate(documents))
+    return FileDumps(path, dumps, **where)
 
 
 def _open(path: str) -> IO[bytes]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from profileparse.corpus import schema
+from profileparse.corpus import schema, search
 from profileparse.corpus.legacy import LEGACY_TABLES, LegacyDump, read_v1
 
 __all__ = ["STEPS", "upgrade"]
@@ -38,8 +38,21 @@ def _authorships_key_first(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX authorships_author ON authorships(author_id)")
 
 
+def _places_views_search(db: sqlite3.Connection) -> None:
+    """3 -> 4: each dump's path (its file name, all an older corpus knew) and when it
+    was taken (unknown); the views; the full-text search table, filled."""
+    db.execute("ALTER TABLE documents ADD COLUMN path TEXT")
+    db.execute("ALTER TABLE documents ADD COLUMN taken TEXT")
+    db.execute("UPDATE documents SET path = source")
+    schema.create_views(db)
+    search.rebuild(db)
+
+
 #: Version -> the step that takes a corpus from it to the next version.
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _authorships_key_first}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _authorships_key_first,
+    3: _places_views_search,
+}
 
 
 def upgrade(db: sqlite3.Connection) -> tuple[bool, list[LegacyDump]]:

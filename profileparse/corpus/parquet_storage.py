@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from profileparse.corpus import schema
+from profileparse.corpus import schema, search
 from profileparse.corpus.legacy import LEGACY_SCHEMA
 from profileparse.corpus.places import open_place
 from profileparse.corpus.storage import storage_errors
@@ -178,6 +178,10 @@ class ParquetStorage:
             rows = table.to_pylist()
             if rows:
                 db.executemany(insert(name, rows[0]), rows)
+        if version != schema.FIRST_VERSION:
+            if version < 4:  # before paths were kept: the file name is all there is
+                db.execute("UPDATE documents SET path = source WHERE path IS NULL")
+            search.rebuild(db)  # the search table is not stored: it is made from the tables
         db.execute("COMMIT")
         return db
 

@@ -6,6 +6,7 @@ corpus even while another process writes.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,16 @@ from attrs import frozen
 from profileparse.corpus import schema
 from profileparse.model import Paper, PaperDate
 
-__all__ = ["CorpusStats", "papers", "snapshot", "stats", "tables", "unlinked"]
+__all__ = [
+    "CorpusStats",
+    "Snapshot",
+    "history",
+    "papers",
+    "snapshot",
+    "stats",
+    "tables",
+    "unlinked",
+]
 
 
 @frozen
@@ -84,19 +94,32 @@ def unlinked(db: sqlite3.Connection) -> list[tuple[str | None, int | None, str]]
     return [(source, line, (abstract or "")[:80]) for source, line, abstract in rows]
 
 
-def papers(db: sqlite3.Connection) -> list[Paper]:
-    """Every paper once, sorted by title (see ``Corpus.papers``)."""
+def papers(db: sqlite3.Connection, ids: list[int] | None = None) -> list[Paper]:
+    """Every paper once, sorted by title (see ``Corpus.papers``); or the papers ``ids``
+    names, in that order."""
+    chosen = ""
+    params: tuple[str, ...] = ()
+    if ids is not None:
+        chosen = " WHERE {id} IN (SELECT value FROM json_each(?))"
+        params = (json.dumps(ids),)
     with snapshot(db):
         authors: dict[int, list[str]] = {}
         for paper_id, name in db.execute(
-            "SELECT a.paper_id, au.name FROM authorships a JOIN authors au ON au.id = a.author_id "
-            "ORDER BY a.paper_id, a.position"
+            "SELECT a.paper_id, au.name FROM authorships a JOIN authors au ON au.id = a.author_id"
+            + chosen.format(id="a.paper_id")
+            + " ORDER BY a.paper_id, a.position",
+            params,
         ):
             authors.setdefault(paper_id, []).append(name)
         rows = db.execute(
-            "SELECT id, title, abstract, category, date, has_code, et_al FROM papers "
-            "ORDER BY title_key, id"
+            "SELECT id, title, abstract, category, date, has_code, et_al FROM papers"
+            + chosen.format(id="id")
+            + " ORDER BY title_key, id",
+            params,
         ).fetchall()
+    if ids is not None:
+        place = {paper_id: n for n, paper_id in enumerate(ids)}
+        rows.sort(key=lambda row: place[row[0]])
     return [
         Paper(
             title=title,
@@ -109,6 +132,44 @@ def papers(db: sqlite3.Connection) -> list[Paper]:
         )
         for paper_id, title, abstract, category, date, has_code, et_al in rows
     ]
+
+
+@frozen
+class Snapshot:
+    """One dump of a researcher's profile: when it was taken (an ISO date or date-time,
+    None when unknown), where it lives and what its header said."""
+
+    document_id: int
+    name: str
+    taken: str | None
+    path: str | None
+    source: str | None
+    h_index: int | None
+    paper_count: int | None
+    listed_papers: int | None
+    citations: int | None
+    novelty: int | None
+    ai_score: int | None
+    #: The records the dump holds (its header's paper count may differ).
+    records: int
+
+    @property
+    def taken_on(self) -> str | None:
+        """The day it was taken, ``YYYY-MM-DD``."""
+        return self.taken[:10] if self.taken else None
+
+
+def history(db: sqlite3.Connection, name: str) -> list[Snapshot]:
+    """The dumps whose profile is ``name`` (case-insensitive), oldest first (those with
+    no date taken last), then by path."""
+    with snapshot(db):
+        rows = db.execute(
+            "SELECT document_id, name, taken, path, source, h_index, paper_count, "
+            "listed_papers, citations, novelty, ai_score, records FROM snapshots "
+            "WHERE name = ? COLLATE NOCASE ORDER BY taken IS NULL, taken, path, document_id",
+            (name.strip(),),
+        ).fetchall()
+    return [Snapshot(*row) for row in rows]
 
 
 def tables(db: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:

@@ -9,11 +9,22 @@ from __future__ import annotations
 import functools
 import sqlite3
 
+from profileparse.corpus.search import FTS_SCHEMA
 from profileparse.errors import CorpusError
 
-__all__ = ["KEYS", "SCHEMA", "SCHEMA_VERSION", "TABLES", "columns", "create", "schema_version"]
+__all__ = [
+    "KEYS",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "VIEWS",
+    "columns",
+    "create",
+    "create_views",
+    "schema_version",
+]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Row ids are derived from content (see keys.stable_id), so the same dumps make the
 #: same tables whatever order they were added in.
@@ -28,7 +39,9 @@ CREATE TABLE documents (
     layout TEXT,
     key TEXT NOT NULL UNIQUE,
     papers INTEGER NOT NULL,
-    errors INTEGER NOT NULL
+    errors INTEGER NOT NULL,
+    path TEXT,
+    taken TEXT
 );
 CREATE TABLE profiles (
     document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
@@ -91,6 +104,48 @@ CREATE INDEX sightings_document ON sightings(document_id);
 CREATE INDEX authorships_author ON authorships(author_id);
 """
 
+#: Views for reading the corpus without its joins (see docs/corpus.md for queries).
+#: ``paper_authors``: each paper with its authors in order, one readable row;
+#: ``author_papers``: every author's papers, one row per dump that shows the paper (a
+#: profile's owner is an author of each paper on it, however short its author list:
+#: ``author_position`` is then NULL);
+#: ``snapshots``: each dump with its owner, when it was taken and its header's metrics.
+VIEWS = """
+CREATE VIEW paper_authors AS
+SELECT p.id AS paper_id, p.title, p.date, p.category,
+    (SELECT group_concat(name, ', ') FROM (
+        SELECT au.name FROM authorships a JOIN authors au ON au.id = a.author_id
+        WHERE a.paper_id = p.id ORDER BY a.position)) AS authors,
+    (SELECT COUNT(*) FROM authorships a WHERE a.paper_id = p.id) AS author_count,
+    p.et_al, p.has_code,
+    (SELECT COUNT(*) FROM sightings s WHERE s.paper_id = p.id) AS sightings,
+    p.abstract
+FROM papers p;
+CREATE VIEW author_papers AS
+SELECT au.name AS author, a.position + 1 AS author_position, p.id AS paper_id, p.title,
+    p.date, d.id AS document_id, pr.name AS profile, d.source, d.path, d.taken
+FROM authors au
+JOIN authorships a ON a.author_id = au.id
+JOIN papers p ON p.id = a.paper_id
+JOIN sightings s ON s.paper_id = p.id
+JOIN documents d ON d.id = s.document_id
+LEFT JOIN profiles pr ON pr.document_id = d.id
+UNION ALL
+SELECT pr.name, NULL, p.id, p.title, p.date, d.id, pr.name, d.source, d.path, d.taken
+FROM profiles pr
+JOIN documents d ON d.id = pr.document_id
+JOIN sightings s ON s.document_id = d.id
+JOIN papers p ON p.id = s.paper_id
+WHERE pr.inferred = 0 AND NOT EXISTS (
+    SELECT 1 FROM authorships a JOIN authors au ON au.id = a.author_id
+    WHERE a.paper_id = p.id AND au.name = pr.name);
+CREATE VIEW snapshots AS
+SELECT d.id AS document_id, pr.name, substr(d.taken, 1, 10) AS taken_on, d.taken, d.path,
+    d.source, pr.h_index, pr.paper_count, pr.listed_papers, pr.citations, pr.novelty,
+    pr.ai_score, d.papers AS records, d.errors, pr.inferred
+FROM documents d LEFT JOIN profiles pr ON pr.document_id = d.id;
+"""
+
 TABLES = ("settings", "documents", "profiles", "papers", "authors", "authorships", "sightings")
 
 #: Each table's primary key: the order rows are read and written in.
@@ -114,12 +169,21 @@ _NOT_A_DATABASE = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 
 
 def create(db: sqlite3.Connection) -> None:
-    """Create the current schema's tables in an empty database (inside the caller's
-    transaction) and stamp its version."""
+    """Create the current schema's tables, views and search table in an empty database
+    (inside the caller's transaction) and stamp its version."""
     for statement in SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
+    create_views(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def create_views(db: sqlite3.Connection) -> None:
+    """Create the views and the (empty) full-text search table."""
+    for statement in VIEWS.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute(FTS_SCHEMA)
 
 
 def columns(db: sqlite3.Connection, table: str) -> list[tuple[str, str]]:

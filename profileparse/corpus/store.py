@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field
 
-from profileparse.corpus import migrations, reader, schema
-from profileparse.corpus.reader import CorpusStats
+from profileparse.corpus import migrations, reader, schema, search
+from profileparse.corpus.reader import CorpusStats, Snapshot
 from profileparse.corpus.settings import DEFAULT_THRESHOLD, stored_threshold, threshold_to_use
 from profileparse.corpus.storage import DEFAULT_WAIT, Storage, is_parquet, storage_errors
 from profileparse.corpus.writer import BATCH, CorpusWriter
 from profileparse.errors import CorpusError
 from profileparse.model import Document, Paper
 
-__all__ = ["DEFAULT_WAIT", "AddResult", "Corpus", "CorpusStats"]
+if TYPE_CHECKING:
+    from profileparse.corpus.files import FileDumps
+
+__all__ = ["DEFAULT_WAIT", "AddResult", "Corpus", "CorpusStats", "Snapshot"]
 
 
 @define
@@ -165,6 +168,8 @@ class Corpus:
             yield
             with storage_errors(self.path, "write"):
                 self._writer.flush(db)
+                if self._dirty:
+                    search.rebuild(db)
             self.storage.commit(self._dirty)
         except BaseException:
             self.storage.rollback()
@@ -189,37 +194,53 @@ class Corpus:
         jobs: int = 1,
         progress: Callable[[str], None] | None = None,
         encoding: str | None = None,
+        roots: Mapping[str, str] | None = None,
+        taken: str | None = None,
+        reference_year: int | None = None,
     ) -> AddResult:
         """Add every dump in these files (a file may hold several), in one transaction.
         Files are parsed in ``jobs`` processes and read in ``encoding`` (default UTF-8);
-        ``progress`` is called with each file's path once it is read."""
+        ``progress`` is called with each file's path once it is read.
+
+        Each dump's ``documents`` row keeps its path from the build's root folder
+        (``roots`` maps a file to the folder it was found in; default: the file's own
+        folder), starting with that folder's name, and when it was taken: ``taken``
+        (``YYYY-MM-DD``) for every dump, or by default the file's modification time.
+        ``reference_year`` gives dates shown without a year that year, as
+        ``profileparse parse --reference-year`` does; it applies to dumps added now (a
+        dump already in the corpus is not read again)."""
         from functools import partial
 
-        from profileparse.corpus.files import read_dumps
         from profileparse.pool import ordered_map
 
         result = AddResult()
         names = [os.fspath(p) for p in paths]
+        items = [(name, (roots or {}).get(name)) for name in names]
+        read_file = partial(
+            _read_file, encoding=encoding, taken=taken, reference_year=reference_year
+        )
         with self.writing():
-            for read in ordered_map(partial(read_dumps, encoding=encoding), names, jobs):
+            for read in ordered_map(read_file, items, jobs):
                 if read.failure is not None:
                     result.failed.append(read.failure)
                 for document, key in read.dumps:
                     if document.errors:
                         source = document.source or read.path
                         result.with_errors.append((source, len(document.errors)))
-                    if self._stage(document, key):
+                    if self._stage(document, key, place=read.place, taken=read.taken):
                         result.added.append(document.source or read.path)
                 if progress is not None:
                     progress(read.path)
             self._flush()
         return result
 
-    def _stage(self, document: Document, key: str) -> bool:
+    def _stage(
+        self, document: Document, key: str, *, place: str | None = None, taken: str | None = None
+    ) -> bool:
         db, writer = self._write_db, self._writer
         assert db is not None and writer is not None
         with storage_errors(self.path, "write"):
-            added = writer.stage(db, document, key)
+            added = writer.stage(db, document, key, place=place, taken=taken)
             if writer.pending >= BATCH:
                 writer.flush(db)
         self._dirty |= added
@@ -250,16 +271,47 @@ class Corpus:
             found = reader.papers(self._read_db())
         yield from found
 
-    def document(self) -> Document:
+    def document(self, *, reference_year: int | None = None) -> Document:
         """The deduplicated papers as one :class:`~profileparse.Document`, ready for any
-        export format."""
-        return Document(source=Path(self.path).name, papers=tuple(self.papers()))
+        export format. ``reference_year`` gives the dates stored without a year (the
+        site shows recent papers so) that year."""
+        return _as_document(self.path, tuple(self.papers()), reference_year)
 
-    def export(self, format: str = "json", **options: Any) -> str:
-        """The deduplicated papers in an export format (``bibtex``, ``ris``, ...)."""
+    def export(
+        self, format: str = "json", *, reference_year: int | None = None, **options: Any
+    ) -> str:
+        """The deduplicated papers in an export format (``bibtex``, ``ris``, ...);
+        ``reference_year``: see :meth:`document`."""
         from profileparse import dumps
 
-        return dumps(self.document(), format, **options)
+        return dumps(self.document(reference_year=reference_year), format, **options)
+
+    def search(
+        self,
+        query: str | None = None,
+        *,
+        author: str | None = None,
+        limit: int | None = None,
+        reference_year: int | None = None,
+    ) -> Document:
+        """The papers matching ``query`` (each of its words, or a word's start, in the
+        title, the abstract or an author's name) and written by ``author`` (a name as
+        the corpus stores it, any case), best first: by relevance (bm25) for a query,
+        newest first for an author alone. Give either or both; at most ``limit``
+        papers. A :class:`~profileparse.Document`, ready for any export format
+        (``reference_year``: see :meth:`document`)."""
+        with storage_errors(self.path, "read"):
+            db = self._read_db()
+            with reader.snapshot(db):
+                ids = search.find(db, query, author=author, limit=limit)
+                found = reader.papers(db, ids)
+        return _as_document(self.path, tuple(found), reference_year)
+
+    def history(self, name: str) -> list[Snapshot]:
+        """A researcher's snapshots: the dumps whose profile is ``name`` (any case),
+        oldest first by the date each was taken, with the header's metrics."""
+        with storage_errors(self.path, "read"):
+            return reader.history(self._read_db(), name)
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every table as a list of row dicts, rows in primary-key order."""
@@ -325,21 +377,30 @@ class Corpus:
         encoding: str | None = None,
         jobs: int = 1,
         wait: float = DEFAULT_WAIT,
+        taken: str | None = None,
+        reference_year: int | None = None,
     ) -> AddResult:
         """Add the dumps in ``sources`` (files, or URLs of files) to the corpus at
         ``target``, creating it if needed. ``engine="dask"`` builds a Parquet corpus (a
         folder or an fsspec URL) on the Dask cluster ``client`` is connected to, or on
         a local cluster of ``workers`` processes with ``memory_limit`` each (the
-        ``dask`` extra); the tables are the local build's."""
+        ``dask`` extra); the tables are the local build's. ``taken`` and
+        ``reference_year``: see :meth:`add_files`."""
         names = [os.fspath(p) for p in sources]
+        reading: dict[str, Any] = {"taken": taken, "reference_year": reference_year}
         if engine == "local":
             with cls(target, threshold=threshold, wait=wait) as corpus:
-                return corpus.add_files(names, jobs=jobs, encoding=encoding)
+                return corpus.add_files(names, jobs=jobs, encoding=encoding, **reading)
         if engine != "dask":
             raise ValueError(f"unknown engine {engine!r}; use 'local' or 'dask'")
         from profileparse.corpus import dask_engine
 
-        options: dict[str, Any] = {"threshold": threshold, "encoding": encoding, "wait": wait}
+        options: dict[str, Any] = {
+            "threshold": threshold,
+            "encoding": encoding,
+            "wait": wait,
+            **reading,
+        }
         if client is not None:
             built = dask_engine.build(names, os.fspath(target), client=client, **options)
         else:
@@ -380,6 +441,7 @@ def _upgraded_copy(db: sqlite3.Connection, wanted: float | None) -> sqlite3.Conn
     threshold, _ = _settle(copy, wanted)
     if legacy:
         CorpusWriter(threshold).restage(copy, legacy)
+        search.rebuild(copy)
     copy.execute("COMMIT")
     return copy
 
@@ -392,6 +454,31 @@ def _settle(db: sqlite3.Connection, wanted: float | None) -> tuple[float, bool]:
     if stored is None:
         db.execute("INSERT INTO settings (name, value) VALUES ('threshold', ?)", (str(threshold),))
     return threshold, stored is None
+
+
+def _read_file(
+    item: tuple[str, str | None],
+    *,
+    encoding: str | None,
+    taken: str | None,
+    reference_year: int | None,
+) -> FileDumps:
+    """:func:`~profileparse.corpus.files.read_dumps` of a (file, root) pair (run in
+    worker processes, so module-level)."""
+    from profileparse.corpus.files import read_dumps
+
+    path, root = item
+    return read_dumps(
+        path, encoding=encoding, root=root, taken=taken, reference_year=reference_year
+    )
+
+
+def _as_document(path: str, papers: tuple[Paper, ...], reference_year: int | None) -> Document:
+    if reference_year is not None:
+        from profileparse.parsing import _with_year
+
+        papers = tuple(_with_year(paper, reference_year) for paper in papers)
+    return Document(source=Path(path).name, papers=papers)
 
 
 def _content_key(document: Document) -> str:

@@ -45,7 +45,7 @@ __all__ = [
 #: Dumps staged in memory before their rows are written.
 BATCH = 500
 
-_DOCUMENT = ("id", "source", "layout", "key", "papers", "errors")
+_DOCUMENT = ("id", "source", "layout", "key", "papers", "errors", "path", "taken")
 #: A profile row: the header's fields as the model has them, and how sure the owner is.
 _HEADER = tuple(f.name for f in attrs.fields(Profile) if f.name != "span")
 _PROFILE = ("document_id", *_HEADER, "inferred", "confidence")
@@ -98,8 +98,17 @@ class DumpRows:
     inferred: bool
 
 
-def rows_of(document: Document, key: str, errors: int | None = None) -> DumpRows:
-    """The rows of one parsed dump identified by ``key`` (see :class:`DumpRows`)."""
+def rows_of(
+    document: Document,
+    key: str,
+    errors: int | None = None,
+    *,
+    place: str | None = None,
+    taken: str | None = None,
+) -> DumpRows:
+    """The rows of one parsed dump identified by ``key`` (see :class:`DumpRows`), found
+    at ``place`` (its path from the build's root; default: its source) and taken at
+    ``taken`` (an ISO date or date-time)."""
     document_id = stable_id("document", key)
     inferred = _infers_titles(document.layout)
     sightings: list[dict[str, Any]] = []
@@ -144,6 +153,8 @@ def rows_of(document: Document, key: str, errors: int | None = None) -> DumpRows
             "key": key,
             "papers": len(document.papers),
             "errors": len(document.errors) if errors is None else errors,
+            "path": document.source if place is None else place,
+            "taken": taken,
         },
         profile=_owner_row(document_id, document),
         sightings=sightings,
@@ -203,16 +214,24 @@ class CorpusWriter:
         self.flush(db)
 
     def stage(
-        self, db: sqlite3.Connection, document: Document, key: str, errors: int | None = None
+        self,
+        db: sqlite3.Connection,
+        document: Document,
+        key: str,
+        errors: int | None = None,
+        *,
+        place: str | None = None,
+        taken: str | None = None,
     ) -> bool:
-        """Match one dump's records; False when the corpus already has the dump."""
+        """Match one dump's records; False when the corpus already has the dump.
+        ``place`` and ``taken``: see :func:`rows_of`."""
         if (
             key in self._staged.keys
             or db.execute("SELECT 1 FROM documents WHERE key = ?", (key,)).fetchone()
         ):
             return False
         matcher = self._load_matcher(db)
-        dump = rows_of(document, key, errors)
+        dump = rows_of(document, key, errors, place=place, taken=taken)
         self._staged.keys.add(key)
         self._staged.documents.append(dump.document)
         if dump.profile is not None:
