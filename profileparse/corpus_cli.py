@@ -25,6 +25,7 @@ from profileparse.cli import (
     out,
     reference_year_option,
 )
+from profileparse.labels import PROFILE_LABELS
 
 if TYPE_CHECKING:
     from profileparse.corpus import Corpus
@@ -491,14 +492,12 @@ def search_command(
     _write_out("".join(line + "\n" for line in lines), output, path)
 
 
+#: The header metrics ``corpus history`` shows, by the model's field name.
+_HISTORY_METRICS = ("h_index", "paper_count", "citations", "novelty", "ai_score")
 #: The columns of ``corpus history``'s table: (heading, Snapshot field).
 _HISTORY = (
     ("taken", "taken_on"),
-    ("h-index", "h_index"),
-    ("papers", "paper_count"),
-    ("citations", "citations"),
-    ("novelty", "novelty"),
-    ("AI score", "ai_score"),
+    *((PROFILE_LABELS[field], field) for field in _HISTORY_METRICS),
     ("path", "path"),
 )
 

@@ -11,6 +11,7 @@ import html
 import itertools
 from collections.abc import Iterable, Sequence
 
+from profileparse.labels import PROFILE_LABELS
 from profileparse.model import Document, Paper
 
 __all__ = [
@@ -88,7 +89,10 @@ def document_html(document: Document) -> str:
         ("papers", len(document.papers)),
     ]
     if profile is not None:
-        facts += [("h-index", profile.h_index), ("citations", profile.citations)]
+        facts += [
+            (PROFILE_LABELS["h_index"], profile.h_index),
+            (PROFILE_LABELS["citations"], profile.citations),
+        ]
     facts += [("errors", errors), ("warnings", len(document.diagnostics) - errors)]
     heading = f"<b>{_e(name)}</b>" if name else "<b>Document</b>"
     return (

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from profileparse.labels import PROFILE_LABELS
 from profileparse.model import Document, Paper, PaperDate, Profile
 from profileparse.serialize import paper_data
 
@@ -35,16 +36,7 @@ PAPER_LABELS = {
     "score": "score",
     "abstract": "abstract",
 }
-HEADER_LABELS = {
-    "name": "name",
-    "category": "category",
-    "h_index": "h-index",
-    "paper_count": "papers",
-    "listed_papers": "listed papers",
-    "citations": "citations",
-    "novelty": "novelty",
-    "ai_score": "AI score",
-}
+HEADER_LABELS = PROFILE_LABELS
 _LONG = 80  # a title-less record is named by its abstract, cut to this length
 
 
@@ -108,7 +100,7 @@ class DumpDiff:
             "old": _side(self.old, self.old_taken),
             "new": _side(self.new, self.new_taken),
             "same": self.same,
-            "header": [change.to_data() for change in self.header],
+            "profile_changes": [change.to_data() for change in self.header],
             "added": [_paper(p) for p in self.added],
             "removed": [_paper(p) for p in self.removed],
             "changed": [

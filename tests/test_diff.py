@@ -97,7 +97,7 @@ def test_diff_as_json(month_apart: tuple[Path, Path]) -> None:
     done = run("diff", str(old), str(new), "-f", "json")
     assert done.returncode == 1, done.stderr
     data = json.loads(done.stdout)
-    assert data["header"] == [{"field": "h_index", "old": 19, "new": 21}]
+    assert data["profile_changes"] == [{"field": "h_index", "old": 19, "new": 21}]
     added = next(p for p in profileparse.parse_file(LATER).papers if p.title == NEW_TITLE)
     expected = paper_data(added)
     del expected["span"]  # line numbers move whenever a record is added above
@@ -172,7 +172,7 @@ def test_diff_names_a_changed_and_a_removed_paper(tmp_path: Path) -> None:
     assert [
         c["field"] for c in changes["Masked Conditional Random fields for Sequence Labeling"]
     ] == ["title"]
-    assert data["header"] == [
+    assert data["profile_changes"] == [
         {"field": "paper_count", "old": 16, "new": 15},
         {"field": "listed_papers", "old": 16, "new": 15},
         {"field": "citations", "old": 1851, "new": 1920},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import os
 from pathlib import Path
@@ -46,16 +45,15 @@ def dump_place(path: str, root: str | None = None) -> str:
 
 
 def taken_at(path: str) -> str | None:
-    """When a dump file was taken, as far as the file says: its modification time, an
-    ISO date-time in UTC to the second (None for a URL or a file that cannot be read)."""
+    """When a dump file was taken, as far as the file says (:func:`profileparse.snapshots.taken_at`:
+    its modification time), as an ISO date-time in UTC to the second; None for a URL or
+    a file that cannot be read."""
+    from profileparse.snapshots import taken_at as file_taken_at
+
     if "://" in path and not path.startswith("file://"):
         return None
-    try:
-        mtime = os.stat(path.removeprefix("file://")).st_mtime
-    except OSError:
-        return None
-    moment = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc)
-    return moment.isoformat(timespec="seconds")
+    moment = file_taken_at(path.removeprefix("file://"))
+    return None if moment is None else moment.isoformat(timespec="seconds")
 
 
 def read_dumps(
