@@ -350,12 +350,7 @@ def stats_command(path: str) -> None:
 @format_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
 @format_options_option
-@click.option(
-    "--reference-year",
-    type=click.IntRange(1, 9999),
-    default=None,
-    help="Year to give dates stored without one ('Apr 7'); default: keep them yearless.",
-)
+@reference_year_option
 def export_command(
     path: str,
     format_name: str,
@@ -432,12 +427,7 @@ def _cut(text: str, width: int) -> str:
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
 @format_options_option
-@click.option(
-    "--reference-year",
-    type=click.IntRange(1, 9999),
-    default=None,
-    help="Year to give dates stored without one ('Apr 7'); default: keep them yearless.",
-)
+@reference_year_option
 def search_command(
     path: str,
     query: str | None,
