@@ -221,7 +221,7 @@ def test_a_word_ruled_out_by_its_comma_is_one_the_rules_rule_out(
     st.floats(min_value=0.0, max_value=12.0),
 )
 def test_name_cost_below_a_limit_is_the_cost_or_at_least_the_limit(name: str, limit: float) -> None:
-    full = name_cost(name)
+    full = names.glued_name_cost(name)
     below = names.name_cost_below(name, limit)
     if full < limit:
         assert below == full
@@ -247,7 +247,7 @@ def _exhaustive(line: str, known: frozenset[str]) -> list[tuple[float, int, int,
             head, title = text[i:end].strip(), text[:i].rstrip()
             if i >= end or not title or name_cost(head) == names.INVALID or base == names.INVALID:
                 continue
-            cost = name_cost(head) + (base + glued._title_end_cost(title))
+            cost = names.glued_name_cost(head) + (base + glued._title_end_cost(title))
             if known and " ".join(head.split()) in known:
                 cost = max(cost - glued.KNOWN_NAME, 0.0)
             readings.append((cost, trailing, i, title, head))
