@@ -275,7 +275,7 @@ def name_cost_below(name: str, limit: float) -> float:
 #: ``EVIDENCE_CAP``); a first word of several parts ("TingJie", "MohammadTaghi") each at
 #: least ``EVIDENCE_ODDS`` for a given name costs ``EVIDENCE_BONUS`` less. Tuned on
 #: records kept out of the model and out of the tests' slice (``benchmarks/name_model.py``).
-EVIDENCE_WEIGHT = 0.1
+EVIDENCE_WEIGHT = 0.2
 EVIDENCE_CAP = 2.0
 EVIDENCE_ODDS = 3.0
 EVIDENCE_BONUS = 1.5
