@@ -159,11 +159,11 @@ def test_a_camel_given_name_first_after_a_word_or_an_acronym(name: str) -> None:
 
 
 def test_an_uncertain_split_is_flagged_with_the_other_reading() -> None:
-    # "…with DeepSeek" + "Hana Kim", or "…with Deep" + "SeekHana Kim": no rule can tell.
-    split = split_glued("Reasoning with DeepSeekHana Kim, Kaiyue Wen")
+    # "…with MiniMax" + "Hana Kim", or "…with Mini" + "MaxHana Kim": both read as names.
+    split = split_glued("Reasoning with MiniMaxHana Kim, Kaiyue Wen")
     assert not split.confident and split.other is not None
     doc = profileparse.parse(
-        "CLJun 29, 2023\nReasoning with DeepSeekHana Kim, Kaiyue Wen\nAn abstract.\n"
+        "CLJun 29, 2023\nReasoning with MiniMaxHana Kim, Kaiyue Wen\nAn abstract.\n"
     )
     (warning,) = [d for d in doc.diagnostics if d.code == "ambiguous-split"]
     assert warning.line == 2 and "could also be" in warning.message
@@ -172,7 +172,7 @@ def test_an_uncertain_split_is_flagged_with_the_other_reading() -> None:
 
 def test_a_name_the_dump_shows_elsewhere_settles_an_uncertain_split() -> None:
     records = [
-        ("Reasoning with DeepSeekHana Kim, Kaiyue Wen", "Reasoning with DeepSeek"),
+        ("Reasoning with MiniMaxHana Kim, Kaiyue Wen", "Reasoning with MiniMax"),
         (
             "Sparse Attention for Long ContextKaiyue Wen, Hana Kim",
             "Sparse Attention for Long Context",
