@@ -27,7 +27,7 @@ import math
 import re
 from collections import Counter
 from importlib import resources
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = [
     "CLASSES",
@@ -79,47 +79,58 @@ def grams(part: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
+class _Tables(NamedTuple):
+    """One class's counts: its words, its 3-grams and what they sum to."""
+
+    words: dict[str, int]
+    total: int
+    tri: dict[str, int]
+    ctx2: Counter[str]  # 3-grams by their first two characters
+    bi: Counter[str]
+    ctx1: Counter[str]  # 2-grams by their first character
+    uni: Counter[str]
+    chars: int
+
+    @classmethod
+    def of(cls, words: dict[str, int], tri: dict[str, int]) -> _Tables:
+        ctx2: Counter[str] = Counter()
+        bi: Counter[str] = Counter()
+        uni: Counter[str] = Counter()
+        for gram, n in tri.items():
+            ctx2[gram[:2]] += n
+            bi[gram[1:]] += n
+            uni[gram[2]] += n
+        ctx1: Counter[str] = Counter()
+        for gram, n in bi.items():
+            ctx1[gram[0]] += n
+        return cls(words, sum(words.values()), tri, ctx2, bi, ctx1, uni, sum(uni.values()))
+
+
 class NameModel:
     """Counts of words and of character 3-grams per class, and the probabilities they
-    give (see the module's description)."""
+    give (see the module's description). A class's tables are made when first asked."""
 
     def __init__(self, data: dict[str, dict[str, dict[str, int]]]) -> None:
-        self.words: dict[str, dict[str, int]] = {}
-        self.totals: dict[str, int] = {}
-        self._tri: dict[str, dict[str, int]] = {}
-        self._ctx2: dict[str, Counter[str]] = {}
-        self._bi: dict[str, Counter[str]] = {}
-        self._ctx1: dict[str, Counter[str]] = {}
-        self._uni: dict[str, Counter[str]] = {}
-        self._chars: dict[str, int] = {}
-        for name in CLASSES:
-            words = data[name]["words"]
-            tri = data[name]["grams"]
-            self.words[name] = words
-            self.totals[name] = sum(words.values())
-            self._tri[name] = tri
-            ctx2: Counter[str] = Counter()
-            bi: Counter[str] = Counter()
-            uni: Counter[str] = Counter()
-            for gram, n in tri.items():
-                ctx2[gram[:2]] += n
-                bi[gram[1:]] += n
-                uni[gram[2]] += n
-            ctx1: Counter[str] = Counter()
-            for gram, n in bi.items():
-                ctx1[gram[0]] += n
-            self._ctx2[name], self._bi[name] = ctx2, bi
-            self._ctx1[name], self._uni[name] = ctx1, uni
-            self._chars[name] = sum(uni.values())
+        self._data = data
+        self._tables: dict[str, _Tables] = {}
+
+    def tables(self, name: str) -> _Tables:
+        """The counts of class ``name``."""
+        tables = self._tables.get(name)
+        if tables is None:
+            raw = self._data[name]
+            tables = self._tables[name] = _Tables.of(raw["words"], raw["grams"])
+        return tables
 
     def gram_log_prob(self, part: str, name: str) -> float:
         """Natural log of the probability the class's character model gives ``part``."""
-        tri, ctx2, bi = self._tri[name], self._ctx2[name], self._bi[name]
-        ctx1, uni, chars = self._ctx1[name], self._uni[name], self._chars[name]
+        t = self.tables(name)
+        tri, ctx2, bi, ctx1, uni = t.tri, t.ctx2, t.bi, t.ctx1, t.uni
         w3, w2, w1 = _WEIGHTS
+        floor = 1 / (t.chars + len(uni) + 1)
         total = 0.0
         for gram in grams(part):
-            p = w1 * (uni.get(gram[2], 0) + 1) / (chars + len(uni) + 1)
+            p = w1 * (uni.get(gram[2], 0) + 1) * floor
             n1 = ctx1.get(gram[1], 0)
             if n1:
                 p += w2 * bi.get(gram[1:], 0) / n1
@@ -132,11 +143,14 @@ class NameModel:
     def log_prob(self, part: str, name: str) -> float:
         """Natural log of the probability of ``part`` (one of :func:`parts`) as a word
         of class ``name``: its count mixed with the character model."""
-        words = self.words[name]
-        types = len(words)
-        count = words.get(part, 0)
+        t = self.tables(name)
+        types = len(t.words)
         backoff = math.exp(self.gram_log_prob(part, name))
-        return math.log((count + types * backoff) / (self.totals[name] + types))
+        return math.log((t.words.get(part, 0) + types * backoff) / (t.total + types))
+
+    def words(self, name: str) -> dict[str, int]:
+        """The parts met in class ``name``, with their counts."""
+        return self.tables(name).words
 
 
 def _read() -> NameModel:

@@ -259,8 +259,11 @@ def name_cost_below(name: str, limit: float) -> float:
     much)."""
     cost = _below.get(name)
     if cost is None:
-        cost = _name_cost(name, False, limit + EVIDENCE_BONUS)
-        if cost < limit + EVIDENCE_BONUS:  # (exact: the evidence can take off this much)
+        # (Only a first word with a glued capital gets evidence, which can take off as
+        # much as EVIDENCE_BONUS: such a name is scored that much further.)
+        slack = EVIDENCE_BONUS if _GLUED_FIRST.match(name) else 0.0
+        cost = _name_cost(name, False, limit + slack)
+        if slack and cost < limit + slack:  # (exact)
             cost = max(cost + _evidence_cost(name), 0.0)
         if cost < limit:  # (exact)
             if len(_below) >= _BELOW_SIZE:
@@ -288,17 +291,23 @@ def glued_name_cost(name: str) -> float:
     return cost if cost == INVALID else max(cost + _evidence_cost(name), 0.0)
 
 
+# A first word with a capital after lower case inside it: where two readings of glued
+# text differ by which side its parts go to ("DataBench|Sean", "Rank|TingJie"). The
+# evidence weighs only such first words (a plain one has no rival reading that differs
+# only in it).
+_GLUED_FIRST = re.compile(r"\S*?[^\W\d_A-Z][A-Z]")
+
+
 def _evidence_cost(name: str) -> float:
     """What the learned evidence adds to (or, negative, takes off) a name read at the
     start of glued text. Only glued text asks, so the model loads for inline lines only.
-    An organisation's first word is a product's, and an initial is no word: neither is
-    weighed."""
+    An organisation's first word is a product's: it is not weighed."""
     tokens = name.split()
-    first = tokens[0]
-    if sum(c.isalpha() for c in first) < 2 or _organisation_cost(tokens) is not None:
+    if _GLUED_FIRST.match(name) is None or _organisation_cost(tokens) is not None:
         return 0.0
     from profileparse import namemodel
 
+    first = tokens[0]
     odds = namemodel.name_log_odds(first, namemodel.GIVEN)
     if odds < 0:
         return min(-odds * EVIDENCE_WEIGHT, EVIDENCE_CAP)

@@ -113,7 +113,7 @@ def test_the_model_tells_given_names_from_title_words_on_held_out_records() -> N
 )
 def test_names_never_met_read_as_names_by_their_letters(word: str) -> None:
     model = namemodel.load()
-    assert not any(word.casefold() in model.words[name] for name in namemodel.CLASSES)
+    assert not any(word.casefold() in model.words(name) for name in namemodel.CLASSES)
     assert namemodel.name_log_odds(word, namemodel.GIVEN) > 0
     assert namemodel.name_log_odds(word, namemodel.FAMILY) > 0
 
