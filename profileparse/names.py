@@ -21,6 +21,7 @@ __all__ = [
     "MAX_NAME",
     "ORGANISATION_WORDS",
     "AuthorList",
+    "glued_name_cost",
     "looks_like_author_list",
     "name_cost",
     "name_cost_below",
@@ -253,16 +254,66 @@ _below: dict[str, float] = {}
 
 
 def name_cost_below(name: str, limit: float) -> float:
-    """``name_cost(name)`` when that is below ``limit``; otherwise some number at least
-    ``limit``, found with less work (the scoring stops once its words cost that much)."""
+    """``glued_name_cost(name)`` when that is below ``limit``; otherwise some number at
+    least ``limit``, found with less work (the scoring stops once its words cost that
+    much)."""
     cost = _below.get(name)
     if cost is None:
-        cost = _name_cost(name, False, limit)
+        # (Only a first word with a glued capital gets evidence, which can take off as
+        # much as EVIDENCE_BONUS: such a name is scored that much further.)
+        slack = EVIDENCE_BONUS if _GLUED_FIRST.match(name) else 0.0
+        cost = _name_cost(name, False, limit + slack)
+        if slack and cost < limit + slack:  # (exact)
+            cost = max(cost + _evidence_cost(name), 0.0)
         if cost < limit:  # (exact)
             if len(_below) >= _BELOW_SIZE:
                 _below.clear()
             _below[name] = cost
     return cost
+
+
+#: What learned evidence (:mod:`profileparse.namemodel`) does to a name read at the start
+#: of glued text, by the log-odds that its first word is a given name rather than a title
+#: word: per unit of log-odds against, a cost (``EVIDENCE_WEIGHT``, at most
+#: ``EVIDENCE_CAP``); a first word of several parts ("TingJie", "MohammadTaghi") each at
+#: least ``EVIDENCE_ODDS`` for a given name costs ``EVIDENCE_BONUS`` less. Tuned on
+#: records kept out of the model and out of the tests' slice (``benchmarks/name_model.py``).
+EVIDENCE_WEIGHT = 0.2
+EVIDENCE_CAP = 2.0
+EVIDENCE_ODDS = 3.0
+EVIDENCE_BONUS = 1.5
+
+
+def glued_name_cost(name: str) -> float:
+    """How unusual ``name`` is as the first author glued to a title: :func:`name_cost`
+    with the learned evidence about its first word (see ``EVIDENCE_WEIGHT``)."""
+    cost = name_cost(name)
+    return cost if cost == INVALID else max(cost + _evidence_cost(name), 0.0)
+
+
+# A first word with a capital after lower case inside it: where two readings of glued
+# text differ by which side its parts go to ("DataBench|Sean", "Rank|TingJie"). The
+# evidence weighs only such first words (a plain one has no rival reading that differs
+# only in it).
+_GLUED_FIRST = re.compile(r"\S*?[^\W\d_A-Z][A-Z]")
+
+
+def _evidence_cost(name: str) -> float:
+    """What the learned evidence adds to (or, negative, takes off) a name read at the
+    start of glued text. Only glued text asks, so the model loads for inline lines only.
+    An organisation's first word is a product's: it is not weighed."""
+    tokens = name.split()
+    if _GLUED_FIRST.match(name) is None or _organisation_cost(tokens) is not None:
+        return 0.0
+    from profileparse import namemodel
+
+    first = tokens[0]
+    odds = namemodel.name_log_odds(first, namemodel.GIVEN)
+    if odds < 0:
+        return min(-odds * EVIDENCE_WEIGHT, EVIDENCE_CAP)
+    if odds >= EVIDENCE_ODDS and len(namemodel.parts(first)) > 1:
+        return -EVIDENCE_BONUS
+    return 0.0
 
 
 def _name_cost(name: str, listed: bool, limit: float) -> float:

@@ -148,7 +148,8 @@ def test_quality_on_overlapping_dumps_of_real_records(overlapping: Path, tmp_pat
     assert scores["abstracts_linked_right"] >= 0.99
 
 
-MISREAD = "Embedding and Transfer Rank"  # read inline as "...RankTing" + "Jie Zhang"
+# Read inline as "...ShiftPaul F R" + "Wilson" (arXiv spells the name without a space).
+MISREAD = "Robustness to Subpopulation Shift"
 ABSTRACT_RANK = (
     "We learn rankings by embedding queries and documents, and transfer what one domain "
     "teaches to another with a small amount of labelled data."
@@ -156,14 +157,14 @@ ABSTRACT_RANK = (
 
 
 def _inline_dump() -> profileparse.Document:
-    text = f"CLJun 3, 2025\n{MISREAD}TingJie Zhang, HaiLin Liu\n{ABSTRACT_RANK}\n"
+    text = f"CLJun 3, 2025\n{MISREAD}Paul F RWilson, Viet Nguyen\n{ABSTRACT_RANK}\n"
     return profileparse.parse(text, source="inline.txt")
 
 
 def _profile_dump() -> profileparse.Document:
     text = (
-        "HaiLin Liu\n\nCL\nh-index3\n1papers\n10citations\nNovelty50%\nAI Score40\n\n1 Papers\n\n"
-        f"CLJun 3, 2025\n{MISREAD}\n\nTingJie Zhang, HaiLin Liu\n\n{ABSTRACT_RANK}\n"
+        "Viet Nguyen\n\nCL\nh-index3\n1papers\n10citations\nNovelty50%\nAI Score40\n\n1 Papers\n\n"
+        f"CLJun 3, 2025\n{MISREAD}\n\nPaul F RWilson, Viet Nguyen\n\n{ABSTRACT_RANK}\n"
     )
     return profileparse.parse(text, source="profile.txt")
 
@@ -187,7 +188,7 @@ def test_the_corpus_repairs_an_inline_split_from_a_profile_dump() -> None:
             ]
             assert c.stats().papers == 1
             (authors,) = c.db.execute("SELECT COUNT(*) FROM authorships").fetchone()
-            assert authors == 2  # TingJie Zhang and HaiLin Liu, not "Jie Zhang"
+            assert authors == 2  # Paul F RWilson and Viet Nguyen, not "Wilson"
             dumps.append(_iterdump(c))
     assert dumps[0] == dumps[1]
 

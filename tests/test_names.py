@@ -159,11 +159,11 @@ def test_a_camel_given_name_first_after_a_word_or_an_acronym(name: str) -> None:
 
 
 def test_an_uncertain_split_is_flagged_with_the_other_reading() -> None:
-    # "…with DeepSeek" + "Hana Kim", or "…with Deep" + "SeekHana Kim": no rule can tell.
-    split = split_glued("Reasoning with DeepSeekHana Kim, Kaiyue Wen")
+    # "…with MiniMax" + "Hana Kim", or "…with Mini" + "MaxHana Kim": both read as names.
+    split = split_glued("Reasoning with MiniMaxHana Kim, Kaiyue Wen")
     assert not split.confident and split.other is not None
     doc = profileparse.parse(
-        "CLJun 29, 2023\nReasoning with DeepSeekHana Kim, Kaiyue Wen\nAn abstract.\n"
+        "CLJun 29, 2023\nReasoning with MiniMaxHana Kim, Kaiyue Wen\nAn abstract.\n"
     )
     (warning,) = [d for d in doc.diagnostics if d.code == "ambiguous-split"]
     assert warning.line == 2 and "could also be" in warning.message
@@ -172,7 +172,7 @@ def test_an_uncertain_split_is_flagged_with_the_other_reading() -> None:
 
 def test_a_name_the_dump_shows_elsewhere_settles_an_uncertain_split() -> None:
     records = [
-        ("Reasoning with DeepSeekHana Kim, Kaiyue Wen", "Reasoning with DeepSeek"),
+        ("Reasoning with MiniMaxHana Kim, Kaiyue Wen", "Reasoning with MiniMax"),
         (
             "Sparse Attention for Long ContextKaiyue Wen, Hana Kim",
             "Sparse Attention for Long Context",
@@ -221,7 +221,7 @@ def test_a_word_ruled_out_by_its_comma_is_one_the_rules_rule_out(
     st.floats(min_value=0.0, max_value=12.0),
 )
 def test_name_cost_below_a_limit_is_the_cost_or_at_least_the_limit(name: str, limit: float) -> None:
-    full = name_cost(name)
+    full = names.glued_name_cost(name)
     below = names.name_cost_below(name, limit)
     if full < limit:
         assert below == full
@@ -247,7 +247,7 @@ def _exhaustive(line: str, known: frozenset[str]) -> list[tuple[float, int, int,
             head, title = text[i:end].strip(), text[:i].rstrip()
             if i >= end or not title or name_cost(head) == names.INVALID or base == names.INVALID:
                 continue
-            cost = name_cost(head) + (base + glued._title_end_cost(title))
+            cost = names.glued_name_cost(head) + (base + glued._title_end_cost(title))
             if known and " ".join(head.split()) in known:
                 cost = max(cost - glued.KNOWN_NAME, 0.0)
             readings.append((cost, trailing, i, title, head))

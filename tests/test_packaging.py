@@ -35,6 +35,7 @@ def test_wheel_contains_grammars_plugins_and_types(wheel: Path) -> None:
     for plugin in ("profile", "inline", "abstracts", "json"):
         assert f"profileparse/plugins/{plugin}.py" in names
     assert "profileparse/py.typed" in names
+    assert "profileparse/data/names.json.gz" in names
     assert not any(n.startswith(("tests/", "grammars/", "plugins/")) for n in names)
 
 
