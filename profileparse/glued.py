@@ -19,6 +19,7 @@ from typing import NamedTuple
 from profileparse.names import (
     INVALID,
     MAX_NAME,
+    NAME_LIKE,
     AuthorList,
     name_cost,
     name_cost_below,
@@ -42,7 +43,7 @@ _GLUED_WORD_END = re.compile(
 )
 # Endings of complete English words: inflection and common derivational suffixes.
 _ENGLISH_ENDING = re.compile(
-    r"(?:[a-z]{3}(?:ing|tion|sion|ness|ment|ity|sis|ics|ance|ence)s?|[a-z]{3}[^s\W]s)$"
+    r"(?:[a-z]{3}(?:ing|tion|sion|ness|ment|ity|sis|ics|ance|ence)s?|[a-z]{3}[^s\W]s|[A-Z]{2}s)$"
 )
 
 
@@ -189,46 +190,21 @@ _ET_AL_COUNT_COST = (4.0, 4.0, 0.0)
 _COUNT_COST = (0.6, 0.3, 0.0)
 
 
-def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
-    """Split an inline-layout line into its title and author list.
+# A reading before its first name is found: what its names after the first cost (with
+# their count), how many there are, where the text before them ends, and the names.
+_Reading = tuple[float, int, int, list[str]]
+# The best reading found and the next: ((cost, trailing, start), title, first name, the
+# names after it).
+_Scored = tuple[tuple[float, int, int], str, str, list[str]]
 
-    >>> s = split_glued("Learning to Rank for IRTie-Yan Liu, Jun Xu et al. · msra")
-    >>> s.title, s.authors.names, s.authors.et_al, s.authors.affiliation
-    ('Learning to Rank for IR', ('Tie-Yan Liu', 'Jun Xu'), True, 'msra')
 
-    Each reading puts the last ``trailing`` comma-separated names (0 to 2) in the list
-    and looks for where the first name starts in the text before them (its last
-    ``MAX_NAME`` characters); the cheapest reading wins, of equals the one with fewer
-    trailing names, then the one whose first name starts first. The cheapest readings
-    are tried first, so that a costly one stops being scored as soon as it cannot come
-    within ``MARGIN`` of the best (:func:`~profileparse.names.name_cost_below`)."""
-    text, et_al, affiliation = split_author_tail(line.strip())
-    pieces = text.split(",")
-    counts = _ET_AL_COUNT_COST if et_al else _COUNT_COST
-    # Each reading: what its names after the first cost, how many there are, where the
-    # text before them ends (at a comma), and the names; the cheapest first.
-    readings: list[tuple[float, int, int, list[str]]] = []
-    tail: list[str] = []
-    base = 0.0
-    end = len(text)
-    for trailing in range(min(len(pieces) - 1, 2) + 1):
-        if trailing:
-            # Names keep the dump's characters (a no-break space stays one); only the
-            # ends are trimmed.
-            piece = pieces[-trailing]
-            end -= len(piece) + 1
-            name = piece.strip()
-            tail = [name, *tail]
-            base += name_cost(name, True)  # (listed)
-            if base == INVALID:
-                break
-        readings.append((base + counts[trailing], trailing, len(text[:end].rstrip()), tail))
-    readings.sort()  # (by cost, then by the count of trailing names: each has its own)
-    # The best reading and the next, as ((cost, trailing, start), title, first name,
-    # the names after it): of equal costs, the one with fewer trailing names wins, then
-    # the one whose first name starts first.
-    best: tuple[tuple[float, int, int], str, str, list[str]] | None = None
-    second: tuple[tuple[float, int, int], str, str, list[str]] | None = None
+def _best_two(
+    text: str, readings: list[_Reading], known: frozenset[str]
+) -> tuple[_Scored | None, _Scored | None]:
+    """The best reading of ``readings`` (cheapest first) and the next: of equal costs,
+    the one with fewer trailing names wins, then the one whose first name starts first."""
+    best: _Scored | None = None
+    second: _Scored | None = None
     bonus = KNOWN_NAME if known else 0.0  # (what a known first name takes off at most)
     bound = INVALID  # readings that cost this much cannot change the outcome
     for base, trailing, end, tail in readings:
@@ -258,6 +234,57 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
                     bound = cost + MARGIN
             elif second is None or key < second[0]:
                 second = (key, title, head, tail)
+    return best, second
+
+
+def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
+    """Split an inline-layout line into its title and author list.
+
+    >>> s = split_glued("Learning to Rank for IRTie-Yan Liu, Jun Xu et al. · msra")
+    >>> s.title, s.authors.names, s.authors.et_al, s.authors.affiliation
+    ('Learning to Rank for IR', ('Tie-Yan Liu', 'Jun Xu'), True, 'msra')
+
+    Each reading puts the last ``trailing`` comma-separated names (0 to 2) in the list
+    and looks for where the first name starts in the text before them (its last
+    ``MAX_NAME`` characters); the cheapest reading wins, of equals the one with fewer
+    trailing names, then the one whose first name starts first. A reading that leaves
+    in its title the last two pieces when both are shaped like names (each costing less
+    than ``NAME_LIKE``) is weighed only when no other finds a first name. The cheapest
+    readings are tried first, so that a costly one stops being scored as soon as it
+    cannot come within ``MARGIN`` of the best (:func:`~profileparse.names.name_cost_below`)."""
+    text, et_al, affiliation = split_author_tail(line.strip())
+    pieces = text.split(",")
+    counts = _ET_AL_COUNT_COST if et_al else _COUNT_COST
+    # Each reading: what its names after the first cost, how many there are, where the
+    # text before them ends (at a comma), and the names; the cheapest first.
+    readings: list[_Reading] = []
+    tail: list[str] = []
+    base = 0.0
+    end = len(text)
+    shaped = 0  # how many of the last pieces, from the end, are shaped like names
+    for trailing in range(min(len(pieces) - 1, 2) + 1):
+        if trailing:
+            # Names keep the dump's characters (a no-break space stays one); only the
+            # ends are trimmed.
+            piece = pieces[-trailing]
+            end -= len(piece) + 1
+            name = piece.strip()
+            tail = [name, *tail]
+            cost = name_cost(name, True)  # (listed)
+            base += cost
+            if shaped == trailing - 1 and cost < NAME_LIKE:
+                shaped = trailing
+            if base == INVALID:
+                break
+        readings.append((base + counts[trailing], trailing, len(text[:end].rstrip()), tail))
+    readings.sort()  # (by cost, then by the count of trailing names: each has its own)
+    # Structure before guesswork: a reading that leaves in its title a whole
+    # comma-separated piece shaped like a name and the start of the next one
+    # ("...GenerationAmir Khan, A B M Rahman, Abu-" + "Al-Hasan") is weighed only when
+    # no reading that keeps those pieces as names finds a first author.
+    best, second = _best_two(text, [r for r in readings if r[1] + 2 > shaped], known)
+    if best is None:
+        best, second = _best_two(text, [r for r in readings if r[1] + 2 <= shaped], known)
     if best is None:
         return GluedSplit(text.strip(), AuthorList((), et_al, affiliation), INVALID, INVALID)
     (cost, _, _), title, first, tail = best
