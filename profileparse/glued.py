@@ -282,9 +282,12 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     # comma-separated piece shaped like a name and the start of the next one
     # ("...GenerationAmir Khan, A B M Rahman, Abu-" + "Al-Hasan") is weighed only when
     # no reading that keeps those pieces as names finds a first author.
-    best, second = _best_two(text, [r for r in readings if r[1] + 2 > shaped], known)
-    if best is None:
-        best, second = _best_two(text, [r for r in readings if r[1] + 2 <= shaped], known)
+    if shaped < 2:
+        best, second = _best_two(text, readings, known)
+    else:
+        best, second = _best_two(text, [r for r in readings if r[1]], known)
+        if best is None:
+            best, second = _best_two(text, [r for r in readings if not r[1]], known)
     if best is None:
         return GluedSplit(text.strip(), AuthorList((), et_al, affiliation), INVALID, INVALID)
     (cost, _, _), title, first, tail = best
