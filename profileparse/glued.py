@@ -199,14 +199,15 @@ _Scored = tuple[tuple[float, int, int], str, str, list[str]]
 
 
 def _best_two(
-    text: str, readings: list[_Reading], known: frozenset[str]
+    text: str, readings: list[_Reading], known: frozenset[str], bound: float = INVALID
 ) -> tuple[_Scored | None, _Scored | None]:
     """The best reading of ``readings`` (cheapest first) and the next: of equal costs,
-    the one with fewer trailing names wins, then the one whose first name starts first."""
+    the one with fewer trailing names wins, then the one whose first name starts first.
+    ``bound``: readings that cost this much cannot change the outcome (found exactly
+    only below it)."""
     best: _Scored | None = None
     second: _Scored | None = None
     bonus = KNOWN_NAME if known else 0.0  # (what a known first name takes off at most)
-    bound = INVALID  # readings that cost this much cannot change the outcome
     for base, trailing, end, tail in readings:
         if base - bonus >= bound:
             break
@@ -231,7 +232,7 @@ def _best_two(
             if best is None or key < best[0]:
                 best, second = (key, title, head, tail), best
                 if cost < 6.0:
-                    bound = cost + MARGIN
+                    bound = min(bound, cost + MARGIN)
             elif second is None or key < second[0]:
                 second = (key, title, head, tail)
     return best, second
@@ -249,7 +250,7 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     ``MAX_NAME`` characters); the cheapest reading wins, of equals the one with fewer
     trailing names, then the one whose first name starts first. A reading that leaves
     in its title the last two pieces when both are shaped like names (each costing less
-    than ``NAME_LIKE``) is weighed only when no other finds a first name. The cheapest
+    than ``NAME_LIKE``) wins only when no other finds a first name. The cheapest
     readings are tried first, so that a costly one stops being scored as soon as it
     cannot come within ``MARGIN`` of the best (:func:`~profileparse.names.name_cost_below`)."""
     text, et_al, affiliation = split_author_tail(line.strip())
@@ -280,14 +281,21 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     readings.sort()  # (by cost, then by the count of trailing names: each has its own)
     # Structure before guesswork: a reading that leaves in its title a whole
     # comma-separated piece shaped like a name and the start of the next one
-    # ("...GenerationAmir Khan, A B M Rahman, Abu-" + "Al-Hasan") is weighed only when
-    # no reading that keeps those pieces as names finds a first author.
+    # ("...GenerationAmir Khan, A B M Rahman, Abu-" + "Al-Hasan") wins only when no
+    # reading that keeps those pieces as names finds a first author. It still counts
+    # as the other reading: when it comes close, the split is not sure.
     if shaped < 2:
         best, second = _best_two(text, readings, known)
     else:
         best, second = _best_two(text, [r for r in readings if r[1]], known)
+        swallowing = [r for r in readings if not r[1]]
         if best is None:
-            best, second = _best_two(text, [r for r in readings if not r[1]], known)
+            best, second = _best_two(text, swallowing, known)
+        else:
+            cost = best[0][0]
+            other, _ = _best_two(text, swallowing, known, cost + MARGIN if cost < 6.0 else INVALID)
+            if other is not None and (second is None or other[0] < second[0]):
+                second = other
     if best is None:
         return GluedSplit(text.strip(), AuthorList((), et_al, affiliation), INVALID, INVALID)
     (cost, _, _), title, first, tail = best
