@@ -190,54 +190,6 @@ _ET_AL_COUNT_COST = (4.0, 4.0, 0.0)
 _COUNT_COST = (0.6, 0.3, 0.0)
 
 
-# A reading before its first name is found: what its names after the first cost (with
-# their count), how many there are, where the text before them ends, and the names.
-_Reading = tuple[float, int, int, list[str]]
-# The best reading found and the next: ((cost, trailing, start), title, first name, the
-# names after it).
-_Scored = tuple[tuple[float, int, int], str, str, list[str]]
-
-
-def _best_two(
-    text: str, readings: list[_Reading], known: frozenset[str], bound: float = INVALID
-) -> tuple[_Scored | None, _Scored | None]:
-    """The best reading of ``readings`` (cheapest first) and the next: of equal costs,
-    the one with fewer trailing names wins, then the one whose first name starts first.
-    ``bound``: readings that cost this much cannot change the outcome (found exactly
-    only below it)."""
-    best: _Scored | None = None
-    second: _Scored | None = None
-    bonus = KNOWN_NAME if known else 0.0  # (what a known first name takes off at most)
-    for base, trailing, end, tail in readings:
-        if base - bonus >= bound:
-            break
-        # The first author's name starts after the comma before `end`: no reading puts
-        # a comma inside it (name_cost finds a comma inside a name's word impossible,
-        # bar an apostrophe name or a quoted nickname, and such a reading won on none
-        # of the 9,288 sample records). The shortest name is scored first.
-        floor = max(text.rfind(",", 0, end) + 1, end - MAX_NAME)
-        for i in reversed(_candidates(text, floor, end)):
-            head = text[i:end].strip()
-            limit = bound - base + bonus
-            cost = name_cost_below(head, limit)
-            if cost >= limit:
-                continue  # not a name (INVALID), or too costly to matter
-            title = text[:i].rstrip()
-            if not title:
-                continue
-            cost += base + _title_end_cost(title)
-            if known and " ".join(head.split()) in known:
-                cost = max(cost - KNOWN_NAME, 0.0)
-            key = (cost, trailing, i)
-            if best is None or key < best[0]:
-                best, second = (key, title, head, tail), best
-                if cost < 6.0:
-                    bound = min(bound, cost + MARGIN)
-            elif second is None or key < second[0]:
-                second = (key, title, head, tail)
-    return best, second
-
-
 def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     """Split an inline-layout line into its title and author list.
 
@@ -258,7 +210,7 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     counts = _ET_AL_COUNT_COST if et_al else _COUNT_COST
     # Each reading: what its names after the first cost, how many there are, where the
     # text before them ends (at a comma), and the names; the cheapest first.
-    readings: list[_Reading] = []
+    readings: list[tuple[float, int, int, list[str]]] = []
     tail: list[str] = []
     base = 0.0
     end = len(text)
@@ -283,19 +235,44 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     # comma-separated piece shaped like a name and the start of the next one
     # ("...GenerationAmir Khan, A B M Rahman, Abu-" + "Al-Hasan") wins only when no
     # reading that keeps those pieces as names finds a first author. It still counts
-    # as the other reading: when it comes close, the split is not sure.
-    if shaped < 2:
-        best, second = _best_two(text, readings, known)
-    else:
-        best, second = _best_two(text, [r for r in readings if r[1]], known)
-        swallowing = [r for r in readings if not r[1]]
-        if best is None:
-            best, second = _best_two(text, swallowing, known)
-        else:
-            cost = best[0][0]
-            other, _ = _best_two(text, swallowing, known, cost + MARGIN if cost < 6.0 else INVALID)
-            if other is not None and (second is None or other[0] < second[0]):
-                second = other
+    # as the next best: when it comes close, the split is not sure.
+    kept = 1 if shaped == 2 else 0  # (readings with fewer trailing names leave them)
+    # The best reading and the next, as ((cost, trailing, start), title, first name,
+    # the names after it): of equal costs, the one with fewer trailing names wins, then
+    # the one whose first name starts first.
+    best: tuple[tuple[float, int, int], str, str, list[str]] | None = None
+    second: tuple[tuple[float, int, int], str, str, list[str]] | None = None
+    bonus = KNOWN_NAME if known else 0.0  # (what a known first name takes off at most)
+    bound = INVALID  # readings that cost this much cannot change the outcome
+    for base, trailing, end, tail in readings:
+        if base - bonus >= bound:
+            break
+        # The first author's name starts after the comma before `end`: no reading puts
+        # a comma inside it (name_cost finds a comma inside a name's word impossible,
+        # bar an apostrophe name or a quoted nickname, and such a reading won on none
+        # of the 9,288 sample records). The shortest name is scored first.
+        floor = max(text.rfind(",", 0, end) + 1, end - MAX_NAME)
+        for i in reversed(_candidates(text, floor, end)):
+            head = text[i:end].strip()
+            limit = bound - base + bonus
+            cost = name_cost_below(head, limit)
+            if cost >= limit:
+                continue  # not a name (INVALID), or too costly to matter
+            title = text[:i].rstrip()
+            if not title:
+                continue
+            cost += base + _title_end_cost(title)
+            if known and " ".join(head.split()) in known:
+                cost = max(cost - KNOWN_NAME, 0.0)
+            key = (cost, trailing, i)
+            if best is None or (trailing < kept, key) < (best[0][1] < kept, best[0]):
+                if best is not None and (second is None or best[0] < second[0]):
+                    second = best
+                best = (key, title, head, tail)
+                if cost < 6.0 and trailing >= kept:
+                    bound = cost + MARGIN
+            elif second is None or key < second[0]:
+                second = (key, title, head, tail)
     if best is None:
         return GluedSplit(text.strip(), AuthorList((), et_al, affiliation), INVALID, INVALID)
     (cost, _, _), title, first, tail = best
