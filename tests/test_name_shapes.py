@@ -140,10 +140,24 @@ def test_a_camel_given_name_after_an_acronym_plural(name: str) -> None:
         assert split.confident
 
 
-def test_a_product_name_at_the_title_end_is_flagged_not_silent() -> None:
-    """ "DataBench" + "Sean Lee" or "Data" + "BenchSean Lee": the shape cannot tell, so
-    the record carries the warning with the other reading."""
-    line = "Scaling DataBenchSean Lee, Ana Kim"
+PRODUCT_LINES = [
+    ("Scaling DataBench", ["Sean Lee", "Ana Kim"]),
+    ("Agents on MiniMax", ["Hana Kim", "Bo Wu"]),
+    ("Evaluating OmniGen", ["Lee Park", "Ana Kim", "Bo Wu"]),
+    ("Tuning LongCat", ["Kai Chen", "Ana Kim"]),
+]
+
+
+@pytest.mark.parametrize(("title", "authors"), PRODUCT_LINES)
+def test_a_product_name_at_the_title_end_is_read_right_or_flagged(
+    title: str, authors: list[str]
+) -> None:
+    """ "DataBench" + "Sean Lee" or "Data" + "BenchSean Lee": the shape cannot tell. A
+    wrong reading must carry the warning that shows the other one, never be silent."""
+    line = title + ", ".join(authors)
     doc = profileparse.parse(f"CLJun 2, 2024\n{line}\n{ABSTRACT}\n")
-    (warning,) = [d for d in doc.diagnostics if d.code == "ambiguous-split"]
-    assert "DataBench" in warning.message and "BenchSean Lee" in warning.message
+    (paper,) = doc.papers
+    warnings = [d for d in doc.diagnostics if d.code == "ambiguous-split"]
+    if (paper.title, paper.authors) != (title, tuple(authors)):
+        (warning,) = warnings
+        assert title[-12:] in warning.message
