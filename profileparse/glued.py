@@ -19,6 +19,7 @@ from typing import NamedTuple
 from profileparse.names import (
     INVALID,
     MAX_NAME,
+    NAME_LIKE,
     AuthorList,
     name_cost,
     name_cost_below,
@@ -42,7 +43,7 @@ _GLUED_WORD_END = re.compile(
 )
 # Endings of complete English words: inflection and common derivational suffixes.
 _ENGLISH_ENDING = re.compile(
-    r"(?:[a-z]{3}(?:ing|tion|sion|ness|ment|ity|sis|ics|ance|ence)s?|[a-z]{3}[^s\W]s)$"
+    r"(?:[a-z]{3}(?:ing|tion|sion|ness|ment|ity|sis|ics|ance|ence)s?|[a-z]{3}[^s\W]s|[A-Z]{2}s)$"
 )
 
 
@@ -199,9 +200,11 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     Each reading puts the last ``trailing`` comma-separated names (0 to 2) in the list
     and looks for where the first name starts in the text before them (its last
     ``MAX_NAME`` characters); the cheapest reading wins, of equals the one with fewer
-    trailing names, then the one whose first name starts first. The cheapest readings
-    are tried first, so that a costly one stops being scored as soon as it cannot come
-    within ``MARGIN`` of the best (:func:`~profileparse.names.name_cost_below`)."""
+    trailing names, then the one whose first name starts first. A reading that leaves
+    in its title the last two pieces when both are shaped like names (each costing less
+    than ``NAME_LIKE``) wins only when no other finds a first name. The cheapest
+    readings are tried first, so that a costly one stops being scored as soon as it
+    cannot come within ``MARGIN`` of the best (:func:`~profileparse.names.name_cost_below`)."""
     text, et_al, affiliation = split_author_tail(line.strip())
     pieces = text.split(",")
     counts = _ET_AL_COUNT_COST if et_al else _COUNT_COST
@@ -211,6 +214,7 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
     tail: list[str] = []
     base = 0.0
     end = len(text)
+    shaped = 0  # how many of the last pieces, from the end, are shaped like names
     for trailing in range(min(len(pieces) - 1, 2) + 1):
         if trailing:
             # Names keep the dump's characters (a no-break space stays one); only the
@@ -219,11 +223,20 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
             end -= len(piece) + 1
             name = piece.strip()
             tail = [name, *tail]
-            base += name_cost(name, True)  # (listed)
+            cost = name_cost(name, True)  # (listed)
+            base += cost
+            if shaped == trailing - 1 and cost < NAME_LIKE:
+                shaped = trailing
             if base == INVALID:
                 break
         readings.append((base + counts[trailing], trailing, len(text[:end].rstrip()), tail))
     readings.sort()  # (by cost, then by the count of trailing names: each has its own)
+    # Structure before guesswork: a reading that leaves in its title a whole
+    # comma-separated piece shaped like a name and the start of the next one
+    # ("...GenerationAmir Khan, A B M Rahman, Abu-" + "Al-Hasan") wins only when no
+    # reading that keeps those pieces as names finds a first author. It still counts
+    # as the next best: when it comes close, the split is not sure.
+    kept = 1 if shaped == 2 else 0  # (readings with fewer trailing names leave them)
     # The best reading and the next, as ((cost, trailing, start), title, first name,
     # the names after it): of equal costs, the one with fewer trailing names wins, then
     # the one whose first name starts first.
@@ -252,9 +265,11 @@ def split_glued(line: str, known: frozenset[str] = frozenset()) -> GluedSplit:
             if known and " ".join(head.split()) in known:
                 cost = max(cost - KNOWN_NAME, 0.0)
             key = (cost, trailing, i)
-            if best is None or key < best[0]:
-                best, second = (key, title, head, tail), best
-                if cost < 6.0:
+            if best is None or (trailing < kept, key) < (best[0][1] < kept, best[0]):
+                if best is not None and (second is None or best[0] < second[0]):
+                    second = best
+                best = (key, title, head, tail)
+                if cost < 6.0 and trailing >= kept:
                     bound = cost + MARGIN
             elif second is None or key < second[0]:
                 second = (key, title, head, tail)

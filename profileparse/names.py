@@ -19,6 +19,7 @@ from typing import NamedTuple
 __all__ = [
     "INVALID",
     "MAX_NAME",
+    "NAME_LIKE",
     "ORGANISATION_WORDS",
     "AuthorList",
     "glued_name_cost",
@@ -194,6 +195,11 @@ def _word_cost(token: str, first: bool, last: bool, camel: float = 2.0) -> float
             pieces = re.split(r"['’]", seg)
             # O'Brien, D'Amico, d'Alembert, Ng'ang'a
             head, rest = pieces[0], pieces[1:]
+            if rest == [""] and len(head) > 1 and head[-1] in "aeiou":
+                # "Nicolo'", "Niccolo'": an accent on the last vowel written as an
+                # apostrophe (keyboards without "ò"); the word is read without it.
+                cost += _segment_cost(head, k == 0, camel) + 0.5
+                continue
             if not head or not all(rest):
                 return INVALID
             if len(head) == 1 and head.isalpha():
@@ -230,6 +236,11 @@ def _comma_inside(token: str) -> bool:
 
 
 _COUNT_COST = {1: 2.5, 2: 0.0, 3: 0.3, 4: 1.0, 5: 2.0}
+_BARE = re.compile(r"[A-Z]")
+_BARE_INITIAL = 0.6  # (a dotted initial costs 0.2; one that ends a name, 1.6)
+#: What each name of a line costs below, at most, for the line to read as an author list;
+#: also what a comma-separated piece costs below to be shaped like a name.
+NAME_LIKE = 4.0
 _PLAIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*")
 _NOT_PLAIN = ORGANISATION_WORDS | SUFFIXES | GAELIC_PARTICLES
 
@@ -344,11 +355,16 @@ def _name_cost(name: str, listed: bool, limit: float) -> float:
             # A given name of two capitalised syllables ("JiHoon", "AliReza", "TingJie"):
             # common in romanised Korean, Chinese and Persian names.
             camel = min(camel, 1.2)
-        cost += _word_cost(token, position == 0, position == count - 1, camel)
+        if listed and position < count - 1 and len(token) == 1 and token.isupper():
+            # An initial without its dot ("A B M Rahman", "David M George"): between
+            # commas the name's start is known, so it is no sign of a misplaced boundary.
+            cost += _BARE_INITIAL
+        else:
+            cost += _word_cost(token, position == 0, position == count - 1, camel)
         if cost >= limit:
             return cost  # (INVALID among them)
     words = [t for t in tokens if not (t.islower() and t in PARTICLES) and t not in SUFFIXES]
-    initials = sum(1 for t in words if _INITIAL.fullmatch(t))
+    initials = sum(1 for t in words if _INITIAL.fullmatch(t) or (listed and _BARE.fullmatch(t)))
     core = len(words) - initials + (initials + 1) // 2  # "L. D. M. S. Sai Teja" is 4
     cost += _COUNT_COST.get(core, 2.0 + core)
     return cost
@@ -385,7 +401,9 @@ def looks_like_author_list(line: str) -> bool:
     if not authors.names:
         return False
     costs = [name_cost(n) for n in authors.names]
-    return all(c < 4.0 for c in costs) and (authors.et_al or len(authors.names) > 1 or costs[0] < 1)
+    return all(c < NAME_LIKE for c in costs) and (
+        authors.et_al or len(authors.names) > 1 or costs[0] < 1
+    )
 
 
 # ---------------------------------------------------------------------------

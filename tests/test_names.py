@@ -237,6 +237,13 @@ def _exhaustive(line: str, known: frozenset[str]) -> list[tuple[float, int, int,
     text, et_al, _ = names.split_author_tail(line.strip())
     pieces = text.split(",")
     readings = []
+    # How many of the last pieces are shaped like names, counted from the end: a reading
+    # that leaves two of them in its title wins only when no other finds a name.
+    shaped = 0
+    while shaped < min(len(pieces) - 1, 2) and (
+        name_cost(pieces[-1 - shaped].strip(), listed=True) < names.NAME_LIKE
+    ):
+        shaped += 1
     for trailing in range(min(len(pieces) - 1, 2) + 1):
         tail = [p.strip() for p in pieces[len(pieces) - trailing :]]
         end = len(",".join(pieces[: len(pieces) - trailing]).rstrip())
@@ -251,7 +258,12 @@ def _exhaustive(line: str, known: frozenset[str]) -> list[tuple[float, int, int,
             if known and " ".join(head.split()) in known:
                 cost = max(cost - glued.KNOWN_NAME, 0.0)
             readings.append((cost, trailing, i, title, head))
-    return sorted(readings)
+    readings.sort()
+    structural = [r for r in readings if r[1] + 2 > shaped]
+    if structural:  # (the best of them wins; the others stay in order after it)
+        readings.remove(structural[0])
+        readings.insert(0, structural[0])
+    return readings
 
 
 @settings(max_examples=400, deadline=None)
