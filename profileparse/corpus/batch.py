@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from profileparse.corpus import schema
+from profileparse.corpus.evidence import corpus_clean_names, repair_by_names
 from profileparse.corpus.keys import normalise_abstract, stable_id
 from profileparse.corpus.matching import (
     Cluster,
@@ -104,11 +105,15 @@ def build_tables(dumps: Iterable[DumpRows], threshold: float) -> dict[str, list[
             elif record is not None:
                 abstract_only[normalise_abstract(record)].append(row["id"])
 
-    # 1. Inferred splits repaired by the split a record showing them apart gives.
+    # 1. Inferred splits repaired by the split a record showing them apart gives, or
+    # else, when uncertain, by the names other records show cleanly.
     reliable = reliable_splits(titled)
+    clean = corpus_clean_names(titled)
     records: list[Sighting] = []
     for s, inferred in titled:
         split = reliable.get(glued_key(s)) if inferred else None
+        if split is None:
+            split = repair_by_names(s, inferred, clean)
         if split is not None and split != (s.title, s.authors):
             s = resplit(s, split)
             rows[s.id].update(title_key=s.title_key, repaired=1)

@@ -7,7 +7,8 @@ run on each partition are in ``dask_parts``.
    parse; each dump's rows stay where they were read until they are written. The
    index of dumps (a few fields each) comes back, and a dump given twice is kept once.
 2. **Records by glued text**: the inferred splits repaired by the split records
-   showing title and authors apart give.
+   showing title and authors apart give, or else by the names the records show
+   cleanly (gathered first, over all records; ``evidence``).
 3. **Records by (title, author) key and by (title, abstract) key**: links to each
    group's smallest record. **Records by abstract**: each distinct abstract with its
    title keys, and links between those that match.
@@ -239,10 +240,14 @@ class _Run:
         records = self._frame(parts.pop("records"), p.RECORDS).map_partitions(
             p.keep, self.dropped, meta=p.empty(p.RECORDS)
         )
+        records = self._persist(records)
+        names = frozenset(
+            records.map_partitions(p.clean, meta=("clean", p.TEXT)).unique().compute()
+        )
         records = records.assign(glued=records.map_partitions(p.glued, meta=("glued", p.TEXT)))
         return self._persist(
             records.shuffle("glued", npartitions=self.partitions).map_partitions(
-                p.repair, meta=p.empty(p.RECORDS)
+                p.repair, names, meta=p.empty(p.RECORDS)
             )
         )
 

@@ -21,6 +21,7 @@ from attrs import define
 
 from profileparse.corpus import schema
 from profileparse.corpus.batch import Components, fold, reliable_splits
+from profileparse.corpus.evidence import corpus_clean_names, repair_by_names
 from profileparse.corpus.keys import normalise_abstract, stable_id
 from profileparse.corpus.matching import (
     Sighting,
@@ -277,15 +278,24 @@ def glued(df: pd.DataFrame) -> pd.Series:
     return pd.Series([glued_key(s) for s in sightings(df)], index=df.index, dtype=TEXT)
 
 
-def repair(df: pd.DataFrame) -> pd.DataFrame:
+def clean(df: pd.DataFrame) -> pd.Series:
+    """The names these records show cleanly (``evidence.clean_names``), as keys."""
+    pairs = zip(sightings(df), df["inferred"].tolist(), strict=True)
+    return pd.Series(sorted(corpus_clean_names(pairs)), dtype=TEXT)
+
+
+def repair(df: pd.DataFrame, names: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Records holding whole glued-text groups, the inferred ones read with the split
-    the others show (``repaired`` 1)."""
+    the others show, or else with the one the corpus's clean ``names`` settle
+    (``repaired`` 1)."""
     pairs = list(zip(sightings(df), df["inferred"].tolist(), strict=True))
     splits = reliable_splits(pairs)
     out = df.drop(columns=["glued"]).copy()
     fixed = []
     for n, (s, inferred) in enumerate(pairs):
         split = splits.get(glued_key(s)) if inferred else None
+        if split is None:
+            split = repair_by_names(s, inferred, names)
         if split is not None and split != (s.title, s.authors):
             fixed.append((n, resplit(s, split)))
     if fixed:

@@ -29,6 +29,7 @@ import attrs
 from attrs import frozen
 from rapidfuzz import fuzz
 
+from profileparse.corpus.evidence import Split, evidence_split, first_keys, readings
 from profileparse.corpus.keys import (
     author_key,
     fingerprints,
@@ -325,9 +326,15 @@ class Matcher:
         self._reliable: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._inferred: dict[str, list[tuple[Sighting, Cluster]]] = defaultdict(list)
         self._dead: list[Cluster] = []
-        #: Records re-read with a repaired split since the last flush: their paper and
-        #: the title key they were matched under.
-        self.repaired: dict[int, tuple[Cluster, str]] = {}
+        #: Records re-read with a repaired split since the last flush: their paper, the
+        #: title key they were matched under, and 1 when that split is not their own.
+        self.repaired: dict[int, tuple[Cluster, str, int]] = {}
+        #: Names shown cleanly so far (``evidence``), and the records whose split is
+        #: uncertain: by id (the record, its readings, the reading taken, its paper),
+        #: and their ids by the first author of each of their readings.
+        self._clean: set[str] = set()
+        self._doubts: dict[int, tuple[Sighting, list[Split], Split, Cluster]] = {}
+        self._doubtful: dict[str, list[int]] = defaultdict(list)
 
     # -- new records ----------------------------------------------------------------
 
@@ -339,17 +346,55 @@ class Matcher:
         Returns the paper, and the title key of the repaired split (None if not)."""
         key = glued_key(s)
         if inferred:
+            options = readings(s, True)
+            if not options:  # confident (or no authors): its names are clean
+                self._learn(author_keys(s.authors))
             reliable = self._reliable.get(key)
             if reliable is not None and reliable != (s.title, s.authors):
                 fixed = resplit(s, reliable)
                 return self.add_titled(fixed), fixed.title_key
-            cluster = self.add_titled(s)
+            if not options or reliable is not None:
+                cluster = self.add_titled(s)
+                self._inferred[key].append((s, cluster))
+                return cluster, None
+            split = evidence_split(options, self._clean) or options[0]
+            taken = s if split == options[0] else resplit(s, split)
+            cluster = self.add_titled(taken)
             self._inferred[key].append((s, cluster))
-            return cluster, None
+            self._doubts[s.id] = (s, options, split, cluster)
+            for name in first_keys(options):
+                self._doubtful[name].append(s.id)
+            return cluster, None if taken is s else taken.title_key
         if s.authors and (key not in self._reliable or (s.title, s.authors) < self._reliable[key]):
             self._reliable[key] = (s.title, s.authors)
             self._repair(key)  # first, so a misread record is not merged with this one
-        return self.add_titled(s), None
+        cluster = self.add_titled(s)
+        self._learn(author_keys(s.authors))
+        return cluster, None
+
+    def _learn(self, names: Iterable[str], *, settle: bool = True) -> None:
+        """Take these names as clean; with ``settle``, re-read the uncertain records
+        whose choice of reading they change."""
+        new = [name for name in names if name not in self._clean]
+        self._clean.update(new)
+        if not settle:
+            return
+        for sid in sorted({sid for name in new for sid in self._doubtful.get(name, ())}):
+            doubt = self._doubts.get(sid)
+            if doubt is None or glued_key(doubt[0]) in self._reliable:
+                continue  # settled by a split shown apart
+            s, options, taken, cluster = doubt
+            split = evidence_split(options, self._clean) or options[0]
+            root = cluster.root()
+            if split == taken or sorted(root.members) != [s.id]:
+                continue  # unchanged, or its paper has other records: leave it
+            self._dissolve(root, resplit(s, taken))
+            fixed = resplit(s, split)
+            cluster = self.add_titled(fixed)
+            self._doubts[sid] = (s, options, split, cluster)
+            waiting = self._inferred[glued_key(s)]
+            waiting[:] = [(r, cluster if r.id == sid else c) for r, c in waiting]
+            self.repaired[sid] = (cluster, fixed.title_key, int(split != options[0]))
 
     def _repair(self, key: str) -> None:
         """Re-read the inferred records of glued text ``key`` with the split a record
@@ -361,18 +406,22 @@ class Matcher:
         reliable = self._reliable[key]
         waiting = self._inferred.get(key, [])
         misread: dict[Cluster, list[Sighting]] = defaultdict(list)
+        taken: dict[int, Split] = {}
         for s, cluster in waiting:
-            if (s.title, s.authors) != reliable:
+            doubt = self._doubts.pop(s.id, None)  # settled by the split shown apart
+            taken[s.id] = doubt[2] if doubt is not None else (s.title, s.authors)
+            if taken[s.id] != reliable:
                 misread[cluster.root()].append(s)
         for root, records in misread.items():
             if sorted(root.members) != sorted(s.id for s in records):
                 continue  # its paper has other records: leave it
             ids = {s.id for s in records}
             waiting[:] = [(s, c) for s, c in waiting if s.id not in ids]
-            self._dissolve(root, records[0])
+            self._dissolve(root, resplit(records[0], taken[records[0].id]))
             for s in sorted(records, key=lambda s: s.id):
                 fixed = resplit(s, reliable)
-                self.repaired[s.id] = (self.add_titled(fixed), fixed.title_key)
+                changed = int(reliable != (s.title, s.authors))
+                self.repaired[s.id] = (self.add_titled(fixed), fixed.title_key, changed)
 
     def _dissolve(self, cluster: Cluster, s: Sighting) -> None:
         cluster.dead = True
@@ -426,16 +475,30 @@ class Matcher:
     def restore_record(self, s: Sighting, paper_id: int, *, inferred: bool, repaired: bool) -> None:
         """Put back a stored record, and what repairs need to know of it."""
         key = glued_key(s)
-        if repaired:  # stored with the split it was repaired to: restore it so
-            reliable = self._reliable.get(key)
-            return self.restore_titled(resplit(s, reliable) if reliable else s, paper_id)
-        self.restore_titled(s, paper_id)
-        if inferred:
-            self._inferred[key].append((s, self._restored[paper_id]))
-        elif s.authors and (
-            key not in self._reliable or (s.title, s.authors) < self._reliable[key]
-        ):
-            self._reliable[key] = (s.title, s.authors)
+        options = readings(s, inferred)
+        if not options:  # shown apart, or confident: its names are clean
+            self._learn(author_keys(s.authors), settle=False)
+        reliable = self._reliable.get(key)
+        if repaired and reliable:  # stored with the split it was repaired to: restore it so
+            return self.restore_titled(resplit(s, reliable), paper_id)
+        if not options or not inferred:
+            self.restore_titled(s, paper_id)
+            if inferred:
+                self._inferred[key].append((s, self._restored[paper_id]))
+            elif s.authors and (
+                key not in self._reliable or (s.title, s.authors) < self._reliable[key]
+            ):
+                self._reliable[key] = (s.title, s.authors)
+            return None
+        # Uncertain: stored with the reading its title key names.
+        split = next((o for o in options if normalise_title(o[0]) == s.title_key), options[0])
+        self.restore_titled(resplit(s, split), paper_id)
+        cluster = self._restored[paper_id]
+        self._inferred[key].append((s, cluster))
+        self._doubts[s.id] = (s, options, split, cluster)
+        for name in first_keys(options):
+            self._doubtful[name].append(s.id)
+        return None
 
     def restore_titled(self, s: Sighting, paper_id: int) -> None:
         """Put back a stored record under its stored paper, without matching."""

@@ -267,11 +267,11 @@ class CorpusWriter:
         removed_authors: set[int] = set()
         # Records re-read with a repaired title/author split leave their own paper.
         db.executemany(
-            "UPDATE sightings SET paper_id = :paper_id, title_key = :title_key, repaired = 1 "
-            "WHERE id = :id",
+            "UPDATE sightings SET paper_id = :paper_id, title_key = :title_key, "
+            "repaired = :repaired WHERE id = :id",
             [
-                {"paper_id": cluster.root().paper_id, "title_key": title_key, "id": sid}
-                for sid, (cluster, title_key) in sorted(matcher.repaired.items())
+                {"paper_id": c.root().paper_id, "title_key": key, "repaired": r, "id": sid}
+                for sid, (c, key, r) in sorted(matcher.repaired.items())
             ],
         )
         matcher.repaired.clear()
