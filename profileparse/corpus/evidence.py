@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from profileparse.corpus.keys import author_key
 from profileparse.glued import glued_text, split_glued
-
-if TYPE_CHECKING:
-    from profileparse.corpus.matching import Sighting
 
 __all__ = [
     "Split",
@@ -38,6 +35,18 @@ __all__ = [
 
 #: A title and its authors.
 Split = tuple[str, tuple[str, ...]]
+
+
+class Sighting(Protocol):
+    """What is read of a titled record here (``matching.Sighting`` has it; the matcher
+    uses this module, so it is not imported from there)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def authors(self) -> tuple[str, ...]: ...
+    @property
+    def et_al(self) -> bool: ...
 
 
 def _reread(s: Sighting) -> tuple[bool, list[Split]]:
