@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from profileparse import Document
 from tests.render import DATA
@@ -74,3 +77,23 @@ def plugin_env(site: Path) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(site))
     env.pop("PROFILEPARSE_DISABLE_PLUGIN_AUTOLOAD", None)
     return env
+
+
+def invoke(*args: str) -> Result:
+    """The command line in this process; it may exit 0, 1 or 2, never with a traceback."""
+    from profileparse.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def run_profileparse(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line in a process of its own, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "profileparse", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

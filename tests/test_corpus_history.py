@@ -6,16 +6,12 @@ import datetime
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from profileparse.cli import main
 from profileparse.corpus import Corpus
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, invoke, run_profileparse
 
 SEED_000 = SEEDS / "000_6faa1e42dd226781.txt"
 
@@ -28,22 +24,6 @@ Tianwen Wei, Liang Zhao, Bo Zhu
 We study routing in mixture-of-experts models taken a month after the first snapshot.
 
 """
-
-
-def _run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result
-
-
-def _profileparse(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "profileparse", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def _later(text: str) -> str:
@@ -76,17 +56,17 @@ def test_history_lists_both_snapshots_with_their_dates_and_h_index(
 ) -> None:
     """The first taken as --taken says, the second as its file's modification time."""
     db = tmp_path / "c.sqlite"
-    first = _profileparse(
+    first = run_profileparse(
         "corpus", "build", str(snapshots / "2026-01"), "-o", str(db), "--taken", "2026-01-08"
     )
     assert first.returncode == 1, first.stderr  # seed 000 lists 16 papers and holds 15
     later = snapshots / "2026-02" / "000.txt"
     _stamp(later, "2026-02-08")
-    second = _profileparse("corpus", "build", str(later), "-o", str(db))
+    second = run_profileparse("corpus", "build", str(later), "-o", str(db))
     assert second.returncode == 0, second.stderr
     assert "1 new dump(s) added" in second.stderr
 
-    shown = _profileparse("corpus", "history", str(db), "Tianwen Wei")
+    shown = run_profileparse("corpus", "history", str(db), "Tianwen Wei")
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0] == "Tianwen Wei: 2 snapshot(s)"
@@ -97,7 +77,7 @@ def test_history_lists_both_snapshots_with_their_dates_and_h_index(
     assert [row[-1] for row in rows] == ["2026-01/000.txt", "2026-02/000.txt"]
 
     as_json = json.loads(
-        _profileparse("corpus", "history", str(db), "tianwen wei", "--json").stdout
+        run_profileparse("corpus", "history", str(db), "tianwen wei", "--json").stdout
     )
     assert [(s["taken"], s["h_index"], s["papers"]) for s in as_json] == [
         ("2026-01-08", 19, 16),
@@ -112,7 +92,7 @@ def test_one_file_name_in_two_folders_is_two_paths(snapshots: Path, tmp_path: Pa
     """Built from the folder above both (a pattern's fixed part): paths start with its
     name."""
     db = tmp_path / "c.sqlite"
-    built = _run("corpus", "build", f"{snapshots}/*/*.txt", "-o", str(db))
+    built = invoke("corpus", "build", f"{snapshots}/*/*.txt", "-o", str(db))
     assert built.exit_code == 1 and "2 new dump(s) added" in built.stderr
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT source, path FROM documents ORDER BY path").fetchall()
@@ -136,9 +116,9 @@ def test_the_date_taken_is_the_files_modification_time(snapshots: Path) -> None:
 
 def test_history_of_nobody_and_bad_dates(snapshots: Path, tmp_path: Path) -> None:
     db = tmp_path / "c.sqlite"
-    _run("corpus", "build", f"{snapshots}/*/*.txt", "-o", str(db))
-    nobody = _run("corpus", "history", str(db), "Nobody Here")
+    invoke("corpus", "build", f"{snapshots}/*/*.txt", "-o", str(db))
+    nobody = invoke("corpus", "history", str(db), "Nobody Here")
     assert nobody.exit_code == 1
     assert nobody.output.strip() == f"Error: {db}: no profile named 'Nobody Here'"
-    bad = _run("corpus", "build", f"{snapshots}/*/*.txt", "-o", str(db), "--taken", "08/01/2026")
+    bad = invoke("corpus", "build", f"{snapshots}/*/*.txt", "-o", str(db), "--taken", "08/01/2026")
     assert bad.exit_code == 2 and "--taken" in bad.output

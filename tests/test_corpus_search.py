@@ -6,41 +6,20 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from profileparse.cli import main
 from profileparse.corpus import Corpus
-from tests.conftest import EVERY_SEED_EXIT, HERE
+from tests.conftest import EVERY_SEED_EXIT, HERE, invoke, run_profileparse
 
 DOCS = HERE.parent / "docs"
-
-
-def _run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result
-
-
-def _profileparse(*args: str) -> subprocess.CompletedProcess[str]:
-    """The command line in a process of its own, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "profileparse", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture
 def seeds_db(seeds: list[Path], tmp_path: Path) -> Path:
     db = tmp_path / "seeds.sqlite"
-    built = _run("corpus", "build", str(seeds[0].parent), "-o", str(db))
+    built = invoke("corpus", "build", str(seeds[0].parent), "-o", str(db))
     assert built.exit_code == EVERY_SEED_EXIT
     return db
 
@@ -51,7 +30,7 @@ def _titles(table: str) -> list[str]:
 
 
 def test_search_finds_a_paper_by_words_of_its_title_and_abstract(seeds_db: Path) -> None:
-    found = _profileparse("corpus", "search", str(seeds_db), "mixture experts upcycling")
+    found = run_profileparse("corpus", "search", str(seeds_db), "mixture experts upcycling")
     assert found.returncode == 0, found.stderr
     titles = _titles(found.stdout)
     assert len(titles) == 1 and titles[0].startswith("Skywork-MoE: A Deep Dive")
@@ -65,7 +44,7 @@ def test_search_finds_a_paper_by_words_of_its_title_and_abstract(seeds_db: Path)
 def test_search_by_author_finds_the_papers_on_their_profile(seeds_db: Path) -> None:
     """Skywork R1V2's author list is cut ("Peiyu Wang, Yichen Wei, Yi Peng et al."), but
     it is on Xiaokun Wang's profile: the profile's owner is one of its authors."""
-    found = _profileparse("corpus", "search", str(seeds_db), "--author", "Xiaokun Wang")
+    found = run_profileparse("corpus", "search", str(seeds_db), "--author", "Xiaokun Wang")
     assert found.returncode == 0, found.stderr
     titles = _titles(found.stdout)
     assert any(t.startswith("Skywork R1V2") for t in titles)
@@ -83,12 +62,12 @@ def test_search_by_author_finds_the_papers_on_their_profile(seeds_db: Path) -> N
 def test_search_writes_any_export_format(seeds_db: Path) -> None:
     import bibtexparser
 
-    found = _run("corpus", "search", str(seeds_db), "skywork", "-f", "bibtex", "--limit", "3")
+    found = invoke("corpus", "search", str(seeds_db), "skywork", "-f", "bibtex", "--limit", "3")
     assert found.exit_code == 0, found.output
     library = bibtexparser.parse_string(found.stdout)
     assert len(library.entries) == 3 and not library.failed_blocks
     assert all("skywork" in entry["title"].lower() for entry in library.entries)
-    as_json = json.loads(_run("corpus", "search", str(seeds_db), "skywork", "-f", "json").stdout)
+    as_json = json.loads(invoke("corpus", "search", str(seeds_db), "skywork", "-f", "json").stdout)
     papers = as_json["papers"]
     assert len(papers) > 3
     assert all("skywork" in (p["title"] + (p["abstract"] or "")).lower() for p in papers)
@@ -102,16 +81,16 @@ def test_search_ranks_the_closest_match_first(seeds_db: Path) -> None:
 
 
 def test_search_without_a_match_or_a_query(seeds_db: Path) -> None:
-    nothing = _run("corpus", "search", str(seeds_db), "zebrafish")
+    nothing = invoke("corpus", "search", str(seeds_db), "zebrafish")
     assert nothing.exit_code == 0 and nothing.stdout == ""
     assert nothing.stderr == "no paper matches\n"
-    bare = _run("corpus", "search", str(seeds_db))
+    bare = invoke("corpus", "search", str(seeds_db))
     assert bare.exit_code == 2 and "give a QUERY, an --author, or both" in bare.output
-    quotes = _run("corpus", "search", str(seeds_db), '" OR "')
+    quotes = invoke("corpus", "search", str(seeds_db), '" OR "')
     assert quotes.exit_code == 0 and nothing.stderr == "no paper matches\n"  # words, not syntax
-    empty = _run("corpus", "search", str(seeds_db), '"*"')
+    empty = invoke("corpus", "search", str(seeds_db), '"*"')
     assert empty.exit_code == 2 and "nothing to search for" in empty.output
-    missing = _run("corpus", "search", str(seeds_db.parent / "nope.sqlite"), "x")
+    missing = invoke("corpus", "search", str(seeds_db.parent / "nope.sqlite"), "x")
     assert missing.exit_code == 2 and "no corpus at" in missing.output
 
 
@@ -148,12 +127,13 @@ def test_the_search_table_keeps_step_with_every_update(seeds: list[Path], tmp_pa
 def test_a_parquet_corpus_searches_too(seeds: list[Path], seeds_db: Path, tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     folder = tmp_path / "corpus"
-    built = _run("corpus", "build", str(seeds[0].parent), "-o", f"{folder}/")
+    built = invoke("corpus", "build", str(seeds[0].parent), "-o", f"{folder}/")
     assert built.exit_code == EVERY_SEED_EXIT
-    found = _run("corpus", "search", str(folder), "mixture experts upcycling")
+    found = invoke("corpus", "search", str(folder), "mixture experts upcycling")
     assert found.exit_code == 0
     assert (
-        found.stdout == _run("corpus", "search", str(seeds_db), "mixture experts upcycling").stdout
+        found.stdout
+        == invoke("corpus", "search", str(seeds_db), "mixture experts upcycling").stdout
     )
 
 
@@ -221,11 +201,11 @@ def test_export_with_a_reference_year_dates_every_paper(seeds_db: Path) -> None:
     import bibtexparser
 
     without = bibtexparser.parse_string(
-        _run("corpus", "export", str(seeds_db), "-f", "bibtex").stdout
+        invoke("corpus", "export", str(seeds_db), "-f", "bibtex").stdout
     )
     yearless = [e for e in without.entries if "year" not in e.fields_dict]
     assert yearless  # the site shows recent papers without a year
-    exported = _profileparse(
+    exported = run_profileparse(
         "corpus", "export", str(seeds_db), "-f", "bibtex", "--reference-year", "2026"
     )
     assert exported.returncode == 0, exported.stderr
@@ -241,7 +221,7 @@ def test_export_with_a_reference_year_dates_every_paper(seeds_db: Path) -> None:
 
 def test_build_with_a_reference_year_stores_it(seeds: list[Path], tmp_path: Path) -> None:
     db = tmp_path / "dated.sqlite"
-    built = _run("corpus", "build", str(seeds[1]), "-o", str(db), "--reference-year", "2025")
+    built = invoke("corpus", "build", str(seeds[1]), "-o", str(db), "--reference-year", "2025")
     assert built.exit_code == 0, built.output
     with sqlite3.connect(db) as conn:
         dates = [row[0] for row in conn.execute("SELECT date FROM papers WHERE date IS NOT NULL")]
